@@ -1,0 +1,5 @@
+"""`python -m upstream`."""
+
+from upstream.cli import main
+
+raise SystemExit(main())

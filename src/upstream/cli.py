@@ -1,0 +1,57 @@
+"""The command line: arguments -> config -> pipeline -> output and exit status. The only place that prints.
+
+Exit status: 0 pass, 1 policy failed, 2 usage or configuration error, 3 incomplete (with --strict),
+4 internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import traceback
+from collections.abc import Sequence
+from typing import TextIO
+
+from upstream import __version__
+from upstream.commands import COMMANDS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
+from upstream.errors import UpstreamError, UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(message, hint=f"see '{self.prog} --help'")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="upstream", description="Which AI models your software runs, and whose they are.")
+    parser.add_argument("--version", action="version", version=f"upstream {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    for command in COMMANDS:
+        command.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the CLI; returns the exit status instead of exiting, so tests can call it."""
+    stdout = stdout or sys.stdout
+    stderr = stderr or sys.stderr
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command is None:
+            parser.print_help(stderr)
+            return EXIT_USAGE
+        return int(args.run(args, stdout, stderr))
+    except UpstreamError as exc:
+        stderr.write(exc.diagnostics() + "\n")
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        stderr.write("interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception:
+        stderr.write("upstream: internal error (this is a bug; please report it with the trace below)\n")
+        stderr.write(traceback.format_exc())
+        return EXIT_INTERNAL

@@ -1,0 +1,16 @@
+"""Subcommands: each module has `register(subparsers)` and `run(args, stdout, stderr) -> int`."""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+
+def _commands() -> list[ModuleType]:
+    from upstream.commands import scan
+
+    return [scan]
+
+
+COMMANDS = _commands()

@@ -1,0 +1,93 @@
+"""`upstream scan PATH`: find every AI model a source tree uses."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from typing import Any, TextIO
+
+from upstream.commands import EXIT_INCOMPLETE, EXIT_OK
+from upstream.config import scan_config
+from upstream.models import Report
+from upstream.report import FORMATS
+
+
+def _size(text: str) -> int:
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30}
+    t = text.strip().lower().rstrip("b")
+    try:
+        if t and t[-1] in units:
+            return int(float(t[:-1]) * units[t[-1]])
+        return int(t)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a size: {text!r} (e.g. 4M, 512k)") from None
+
+
+def register(sub: Any) -> None:
+    scan = sub.add_parser("scan", help="find every AI model a source tree uses",
+                          description="Find every AI model reference in a source tree, with file and line.")
+    scan.add_argument("path", nargs="?", default=".", help="directory or file to scan (default: .)")
+    scan.add_argument("-f", "--format", action="append", choices=sorted(FORMATS), dest="formats",
+                      help="output format (repeatable; default: table on a terminal, json otherwise)")
+    scan.add_argument("-o", "--output", help="write the report here instead of stdout "
+                      "(with several formats: a prefix, one file per format)")
+    scan.add_argument("--include-vendored", action="store_true", default=None,
+                      help="also scan node_modules, virtualenvs, site-packages, build output...")
+    scan.add_argument("--no-gitignore", dest="use_gitignore", action="store_false", default=None,
+                      help="also scan files that .gitignore excludes")
+    scan.add_argument("--no-follow-symlinks", dest="follow_symlinks", action="store_false", default=None)
+    scan.add_argument("--max-file-size", type=_size, default=None, metavar="SIZE",
+                      help="skip text files larger than this (default 4M)")
+    scan.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    scan.add_argument("--detectors", help="comma-separated detector ids to run (default: all)")
+    scan.add_argument("--strict", action="store_true", help="exit 3 when the scan is incomplete")
+    scan.add_argument("--exit-zero", action="store_true", help="always exit 0 unless the tool itself fails")
+    scan.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
+    scan.set_defaults(run=run)
+
+
+def _color(stream: TextIO) -> bool:
+    return stream.isatty() and "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def _summary(report: Report) -> str:
+    used = [i for i in report.inventory if not i.docs_only]
+    docs = len(report.inventory) - len(used)
+    s = report.stats
+    text = (f"upstream: {len(used)} model(s) in use, {docs} mentioned in docs only, "
+            f"{len(report.endpoints)} endpoint(s); {s.files_scanned} of {s.files_seen} files read "
+            f"in {s.seconds:.2f}s")
+    problems = [x for x in report.skipped if x.reason not in ("vendored", "gitignored", "binary")]
+    if problems:
+        text += f"; {len(problems)} file(s) could not be read or parsed (see report 'skipped')"
+    errors = sum(st.errors for st in report.statuses)
+    if errors:
+        text += f"; {errors} detector error(s)"
+    return text
+
+
+def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from upstream.pipeline import scan
+
+    flags = {
+        "include_vendored": args.include_vendored, "use_gitignore": args.use_gitignore,
+        "follow_symlinks": args.follow_symlinks, "max_file_size": args.max_file_size, "jobs": args.jobs,
+        "detectors": tuple(x.strip() for x in args.detectors.split(",") if x.strip()) if args.detectors else None,
+    }
+    config = scan_config(args.path, flags)
+    report = scan(config)
+    formats = args.formats or (["table"] if stdout.isatty() and not args.output else ["json"])
+    for fmt in formats:
+        if args.output:
+            path = args.output if len(formats) == 1 else f"{args.output}.{fmt}"
+            with open(path, "w", encoding="utf-8") as fh:
+                fh.write(FORMATS[fmt](report, False))
+        else:
+            stdout.write(FORMATS[fmt](report, _color(stdout)))
+    if not args.quiet:
+        stderr.write(_summary(report) + "\n")
+    if args.strict and not report.complete and not args.exit_zero:
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+

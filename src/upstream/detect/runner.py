@@ -1,0 +1,180 @@
+"""Hand each walked file to the detectors that want it: read once, gate on keywords, collect evidence.
+
+Large trees are split into batches run in worker processes (fork), so both cores read and parse;
+small trees run in-process. Every failure becomes a recorded skip or a plugin error, never a crash.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from upstream.detect import Detection, Detector, FileInput, ParseError
+from upstream.models import Skipped
+from upstream.redact import redact
+from upstream.sources import Entry
+
+BINARY_PROBE = 8192
+HEAD_BYTES = 1 << 16
+BATCH = 384
+PARALLEL_THRESHOLD = 1500
+
+
+@dataclass(slots=True)
+class PluginCounters:
+    files: int = 0
+    detections: int = 0
+    errors: int = 0
+    samples: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class RunResult:
+    detections: list[tuple[str, Detection]] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    counters: dict[str, PluginCounters] = field(default_factory=dict)
+    files_scanned: int = 0
+    bytes_read: int = 0
+
+    def absorb(self, other: RunResult) -> None:
+        self.detections.extend(other.detections)
+        self.skipped.extend(other.skipped)
+        self.files_scanned += other.files_scanned
+        self.bytes_read += other.bytes_read
+        for pid, c in other.counters.items():
+            mine = self.counters.setdefault(pid, PluginCounters())
+            mine.files += c.files
+            mine.detections += c.detections
+            mine.errors += c.errors
+            mine.samples.extend(c.samples[: max(0, 5 - len(mine.samples))])
+
+
+def _read(path: str, limit: int) -> bytes:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        remaining = limit
+        while remaining > 0:
+            chunk = os.read(fd, min(remaining, 1 << 20))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            remaining -= len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
+def _clean(d: Detection) -> Detection:
+    snippet = redact(d.snippet.strip())
+    if len(snippet) > 240:
+        snippet = snippet[:237] + "..."
+    return d if snippet == d.snippet else replace(d, snippet=snippet)
+
+
+def scan_entries(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int) -> RunResult:
+    """Run the detectors over the entries in this process."""
+    out = RunResult()
+    for d in detectors:
+        out.counters.setdefault(d.id, PluginCounters())
+    for entry in entries:
+        name = entry.path.rsplit("/", 1)[-1]
+        dot = name.rfind(".")
+        suffix = name[dot:].lower() if dot > 0 else ""
+        wanting = [d for d in detectors if d.wants(entry.path, name, suffix)]
+        if not wanting:
+            continue
+        head_only = all(getattr(d, "head_only", False) for d in wanting)
+        if not head_only and entry.size > max_bytes:
+            wanting = [d for d in wanting if getattr(d, "head_only", False)]
+            if not wanting:
+                out.skipped.append(Skipped(path=entry.path, reason="too-large",
+                                           detail=f"{entry.size} bytes > {max_bytes}"))
+                continue
+            head_only = True
+        try:
+            data = _read(entry.abspath, HEAD_BYTES if head_only else max_bytes)
+        except OSError as exc:
+            out.skipped.append(Skipped(path=entry.path, reason="unreadable", detail=exc.strerror or str(exc)))
+            continue
+        out.files_scanned += 1
+        out.bytes_read += len(data)
+        file = FileInput(entry.path, entry.abspath, entry.size, data)
+        if not head_only and b"\x00" in data[:BINARY_PROBE]:
+            wanting = [d for d in wanting if getattr(d, "head_only", False)]
+            if not wanting:
+                out.skipped.append(Skipped(path=entry.path, reason="binary"))
+                continue
+        for det in wanting:
+            if det.keywords and not any(k in data for k in det.keywords):
+                continue
+            c = out.counters[det.id]
+            c.files += 1
+            try:
+                found = [_clean(x) for x in det.detect(file)]
+            except ParseError as exc:
+                reason = "invalid-utf8" if str(exc).startswith("invalid UTF-8") else "parse-error"
+                out.skipped.append(Skipped(path=entry.path, reason=reason, detail=f"{det.id}: {exc}"))
+                continue
+            except RecursionError:
+                out.skipped.append(Skipped(path=entry.path, reason="parse-error",
+                                           detail=f"{det.id}: nested too deeply"))
+                continue
+            except Exception as exc:  # a detector bug must not lose the rest of the scan
+                c.errors += 1
+                if len(c.samples) < 5:
+                    c.samples.append(f"{entry.path}: {type(exc).__name__}: {exc}")
+                continue
+            c.detections += len(found)
+            out.detections.extend((entry.path, x) for x in found)
+    return out
+
+
+_WORKER_DETECTORS: Sequence[Detector] = ()
+
+
+def _worker_init(detector_ids: tuple[str, ...]) -> None:
+    global _WORKER_DETECTORS
+    from upstream.registry import detectors
+
+    _WORKER_DETECTORS = detectors(detector_ids)
+
+
+def _worker_run(batch: list[Entry], max_bytes: int) -> RunResult:
+    return scan_entries(batch, _WORKER_DETECTORS, max_bytes)
+
+
+def run(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int, jobs: int) -> RunResult:
+    """Run detectors over all entries, in `jobs` worker processes once the tree is large enough."""
+    result = RunResult()
+    for d in detectors:
+        result.counters.setdefault(d.id, PluginCounters())
+    pending: list[Entry] = []
+    it = iter(entries)
+    for e in it:
+        pending.append(e)
+        if jobs > 1 and len(pending) >= PARALLEL_THRESHOLD:
+            break
+    else:
+        result.absorb(scan_entries(pending, detectors, max_bytes))
+        return result
+    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
+    ids = tuple(d.id for d in detectors)
+    futures: list[Future[RunResult]] = []
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
+                             initargs=(ids,)) as pool:
+        batch: list[Entry] = []
+        for e in [*pending, *it]:
+            batch.append(e)
+            if len(batch) >= BATCH:
+                futures.append(pool.submit(_worker_run, batch, max_bytes))
+                batch = []
+        if batch:
+            futures.append(pool.submit(_worker_run, batch, max_bytes))
+        for f in futures:
+            result.absorb(f.result())
+    return result

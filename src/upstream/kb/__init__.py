@@ -1,0 +1,1 @@
+"""The embedded knowledge base: cited YAML records under `data/`, read through importlib.resources."""

@@ -1,0 +1,64 @@
+"""The story of a scan: walk the tree, run the detectors, merge the evidence, build the Report."""
+
+from __future__ import annotations
+
+import os
+import time
+from datetime import UTC, datetime
+
+from upstream import __version__
+from upstream.config import ScanConfig
+from upstream.detect import runner
+from upstream.endpoints import table
+from upstream.errors import UsageError
+from upstream.inventory import build_inventory
+from upstream.models import PluginStatus, Report, ScanStats
+from upstream.registry import detector_ids, detectors
+from upstream.sources import WalkResult, walk
+
+_SKIP_LIST_CAP = 2000
+
+
+def scan(config: ScanConfig) -> Report:
+    """Scan `config.root` and return the Report. Raises UsageError only for a root that is not there."""
+    if not os.path.exists(config.root):
+        raise UsageError(f"{config.root}: no such file or directory")
+    unknown = set(config.detectors) - set(detector_ids())
+    if unknown:
+        raise UsageError(f"unknown detector(s): {', '.join(sorted(unknown))}",
+                         hint=f"known: {', '.join(detector_ids())}")
+    started = time.perf_counter()
+    dets = detectors(config.detectors or None)
+    walked = WalkResult()
+    entries = walk(config.root, walked, include_vendored=config.include_vendored,
+                   use_gitignore=config.use_gitignore, follow_symlinks=config.follow_symlinks)
+    jobs = config.effective_jobs()
+    result = runner.run(entries, dets, config.max_file_size, jobs)
+    inventory, endpoint_uses, sdks = build_inventory(sorted(result.detections, key=lambda t: (t[0], t[1].line)),
+                                                     table())
+    skipped = sorted([*walked.skipped, *result.skipped], key=lambda s: (s.path, s.reason))
+    statuses = [
+        PluginStatus(plugin=pid, files=c.files, detections=c.detections, errors=c.errors,
+                     error_samples=c.samples)
+        for pid, c in sorted(result.counters.items())
+    ]
+    incomplete_reasons = {"unreadable", "parse-error", "invalid-utf8", "symlink-loop", "too-large"}
+    complete = not any(s.reason in incomplete_reasons for s in skipped) and not any(st.errors for st in statuses)
+    stats = ScanStats(
+        files_seen=walked.files_seen, files_scanned=result.files_scanned,
+        files_skipped=sum(1 for s in skipped if not s.path.endswith("/")), dirs_skipped=walked.dirs_skipped,
+        bytes_read=result.bytes_read, seconds=round(time.perf_counter() - started, 3), jobs=jobs,
+    )
+    return Report(
+        tool_version=__version__,
+        generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
+        root=config.root,
+        config=config.audit(),
+        inventory=inventory,
+        endpoints=endpoint_uses,
+        sdks=sdks,
+        skipped=skipped[:_SKIP_LIST_CAP],
+        statuses=statuses,
+        stats=stats,
+        complete=complete,
+    )

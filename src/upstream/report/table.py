@@ -1,0 +1,68 @@
+"""A terminal table grouped by model: identifier, who serves it, kinds of evidence, first locations."""
+
+from __future__ import annotations
+
+from upstream.models import InventoryItem, Report
+
+_MAX_LOCATIONS = 3
+
+
+def _served_by(item: InventoryItem) -> str:
+    ep = item.endpoint
+    if ep is None:
+        return "-"
+    who = ep.operator or ep.host or ep.url or "?"
+    if ep.operator_country:
+        who += f" ({ep.operator_country})"
+    if ep.implied:
+        who += " *"
+    return who
+
+
+def _where(item: InventoryItem) -> str:
+    locs = []
+    for ev in item.evidence[:_MAX_LOCATIONS]:
+        loc = f"{ev.path}:{ev.line}" if ev.line else ev.path
+        locs.append(loc)
+    more = len(item.evidence) - _MAX_LOCATIONS
+    return ", ".join(locs) + (f" (+{more})" if more > 0 else "")
+
+
+def _fit(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_table(report: Report, color: bool = False) -> str:
+    bold, dim, reset = ("\x1b[1m", "\x1b[2m", "\x1b[0m") if color else ("", "", "")
+    used = [i for i in report.inventory if not i.docs_only]
+    docs = [i for i in report.inventory if i.docs_only]
+    rows = [("MODEL", "PROVIDER", "SERVED BY", "EVIDENCE", "LOCATIONS")]
+    for item in used:
+        rows.append((
+            _fit(item.model.canonical, 48),
+            item.model.provider or "-",
+            _fit(_served_by(item), 40),
+            ",".join(item.kinds),
+            _where(item),
+        ))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    lines = []
+    for n, r in enumerate(rows):
+        cells = [r[i].ljust(widths[i]) for i in range(4)] + [r[4]]
+        line = "  ".join(cells).rstrip()
+        lines.append(f"{bold}{line}{reset}" if n == 0 else line)
+    if not used:
+        lines = ["No models found in code, configuration, notebooks or artifacts."]
+    if docs:
+        lines.append("")
+        lines.append(f"{dim}Mentioned in documentation only:{reset}")
+        for item in docs:
+            lines.append(f"  {item.model.canonical}  {dim}{_where(item)}{reset}")
+    if report.sdks:
+        lines.append("")
+        sdk_list = ", ".join(f"{s.name} ({s.ecosystem})" for s in report.sdks)
+        lines.append(f"{dim}AI SDKs declared as dependencies:{reset} {sdk_list}")
+    if any(i.endpoint and i.endpoint.implied for i in used):
+        lines.append("")
+        lines.append(f"{dim}* endpoint implied by the SDK or route (no base URL written){reset}")
+    return "\n".join(lines) + "\n"
