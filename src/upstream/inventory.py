@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Literal
 
 from upstream.detect.identifiers import LITELLM_PROVIDERS, canonical_id, guess_hub
 from upstream.endpoints import EndpointTable
@@ -94,7 +95,7 @@ def build_inventory(
     canon_case: dict[str, str] = {}
     loose: list[tuple[str, Detection, str, Hub]] = []
     endpoint_uses: dict[str, tuple[Endpoint, list[Evidence]]] = {}
-    sdks: dict[tuple[str, str], list[Location]] = defaultdict(list)
+    sdks: dict[tuple[str, Literal["pypi", "npm"]], list[Location]] = defaultdict(list)
 
     def add_endpoint(path: str, d: Detection, ep: Endpoint) -> None:
         key = (ep.host or ep.url or "?").lower()
@@ -103,7 +104,7 @@ def build_inventory(
 
     for path, d in detections:
         if d.subject == "sdk":
-            eco = "npm" if path.endswith("package.json") else "pypi"
+            eco: Literal["pypi", "npm"] = "npm" if path.endswith("package.json") else "pypi"
             sdks[(d.value, eco)].append(Location(path=path, line=d.line))
             continue
         if d.subject == "endpoint":

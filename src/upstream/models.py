@@ -1,16 +1,16 @@
 """The vocabulary of upstream: every type that crosses a stage boundary or appears in the Report.
 
-Detectors produce light `Detection` values (plain dataclasses: cheap to create and to send between
-processes); the pipeline merges them into the pydantic types below, which make up the versioned
-Report that every output format reads.
+Everything here is a plain frozen dataclass: cheap to import, create and send between worker
+processes. Detectors produce `Detection` values; the pipeline merges them into the Report types below,
+the versioned document every output format reads. Validation and the published JSON Schema come from
+pydantic at the edges (`upstream.report.json_report`), which reads `__pydantic_config__` and the
+attribute docstrings.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Literal
-
-from pydantic import BaseModel, ConfigDict, Field
 
 REPORT_SCHEMA_VERSION = "1.0.0"
 
@@ -68,100 +68,134 @@ class Detection:
 
 # --------------------------------------------------------------------------- report types
 
-
-class _Frozen(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+_CONFIG = {"use_attribute_docstrings": True, "extra": "forbid"}
 
 
-class Location(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Location:
     """A place in the scanned tree; `path` is relative to the scanned root, POSIX separators."""
 
+    __pydantic_config__ = _CONFIG
     path: str
     line: int | None = None
     column: int | None = None
-    cell: int | None = Field(default=None, description="Notebook cell index (0-based), for .ipynb files")
+    cell: int | None = None
+    """Notebook cell index (0-based), for .ipynb files"""
 
 
-class RelatedLocation(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelatedLocation:
     """Further evidence for the same reference: e.g. the call that a constant reaches."""
+
+    __pydantic_config__ = _CONFIG
 
     location: Location
     note: str
 
 
-class Evidence(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
     """One place where a model is referenced."""
+
+    __pydantic_config__ = _CONFIG
 
     path: str
     line: int | None
     column: int | None = None
     cell: int | None = None
-    raw: str = Field(description="The model reference exactly as written")
-    snippet: str = Field(description="The source line, trimmed and with secrets redacted")
+    raw: str
+    """The model reference exactly as written"""
+    snippet: str
+    """The source line, trimmed and with secrets redacted"""
     kind: EvidenceKind
     confidence: Confidence
     technique: Technique
     detector: str
     provider: str | None = None
-    related: list[RelatedLocation] = Field(default_factory=list)
+    related: list[RelatedLocation] = field(default_factory=list)
     note: str | None = None
 
 
-class Endpoint(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Endpoint:
     """Who serves a model: the base URL as written and the operator its host maps to."""
 
-    url: str | None = Field(default=None, description="Base URL as written, or the SDK default")
+    __pydantic_config__ = _CONFIG
+
+    url: str | None = None
+    """Base URL as written, or the SDK default"""
     host: str | None = None
-    operator: str | None = Field(default=None, description="Organisation operating the endpoint")
-    operator_id: str | None = Field(default=None, description="Knowledge-base id of the endpoint record")
-    operator_country: str | None = Field(default=None, description="ISO 3166-1 alpha-2, when known")
+    operator: str | None = None
+    """Organisation operating the endpoint"""
+    operator_id: str | None = None
+    """Knowledge-base id of the endpoint record"""
+    operator_country: str | None = None
+    """ISO 3166-1 alpha-2, when known"""
     data_processing: str | None = None
-    local: bool = Field(default=False, description="Served from the team's own machine or network")
-    implied: bool = Field(
-        default=False, description="Not written in the code: the default endpoint of the SDK or route"
-    )
-    sources: list[str] = Field(default_factory=list)
+    local: bool = False
+    """Served from the team's own machine or network"""
+    implied: bool = False
+    """Not written in the code: the default endpoint of the SDK or route"""
+    sources: list[str] = field(default_factory=list)
 
 
-class ModelRef(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ModelRef:
     """A model as referenced, and its canonical identifier when one can be derived."""
+
+    __pydantic_config__ = _CONFIG
 
     raw: str
     canonical: str
     hub: Hub
-    provider: str | None = Field(default=None, description="SDK, framework or route that selects it")
+    provider: str | None = None
+    """SDK, framework or route that selects it"""
     revision: str | None = None
 
 
-class InventoryItem(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InventoryItem:
     """One model served by one endpoint, with all evidence merged."""
 
-    id: str = Field(description="Stable key: canonical model id, and endpoint host when served remotely")
+    __pydantic_config__ = _CONFIG
+
+    id: str
+    """Stable key: canonical model id, and endpoint host when served remotely"""
     model: ModelRef
     endpoint: Endpoint | None = None
     kinds: list[EvidenceKind]
-    docs_only: bool = Field(description="True when the model is only mentioned in documentation")
+    docs_only: bool
+    """True when the model is only mentioned in documentation"""
     confidence: Confidence
     evidence: list[Evidence]
 
 
-class EndpointUse(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EndpointUse:
     """An endpoint (base URL) the software talks to, with or without a model tied to it."""
+
+    __pydantic_config__ = _CONFIG
 
     endpoint: Endpoint
     evidence: list[Evidence]
 
 
-class SdkUse(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SdkUse:
     """An AI SDK declared as a dependency: evidence that it is present, never a model."""
+
+    __pydantic_config__ = _CONFIG
 
     name: str
     ecosystem: Literal["pypi", "npm"]
     locations: list[Location]
 
 
-class Skipped(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Skipped:
     """A file or folder the scan did not read, and why."""
+
+    __pydantic_config__ = _CONFIG
 
     path: str
     reason: Literal[
@@ -179,17 +213,26 @@ class Skipped(_Frozen):
     detail: str | None = None
 
 
-class PluginStatus(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PluginStatus:
     """How one detector fared over the whole scan."""
 
+    __pydantic_config__ = _CONFIG
+
     plugin: str
-    files: int = Field(description="Files handed to it")
+    files: int
+    """Files handed to it"""
     detections: int
     errors: int
-    error_samples: list[str] = Field(default_factory=list)
+    error_samples: list[str] = field(default_factory=list)
 
 
-class ScanStats(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScanStats:
+    """Counts and timing of the scan."""
+
+    __pydantic_config__ = _CONFIG
+
     files_seen: int
     files_scanned: int
     files_skipped: int
@@ -199,19 +242,24 @@ class ScanStats(_Frozen):
     jobs: int
 
 
-class Report(_Frozen):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Report:
     """The one document every output format reads."""
+
+    __pydantic_config__ = _CONFIG
 
     schema_version: str = REPORT_SCHEMA_VERSION
     tool: str = "upstream"
     tool_version: str
     generated_at: str
-    root: str = Field(description="The scanned path as given on the command line")
-    config: dict[str, str | int | bool | list[str]] = Field(default_factory=dict)
+    root: str
+    """The scanned path as given on the command line"""
+    config: dict[str, str | int | bool | list[str]] = field(default_factory=dict)
     inventory: list[InventoryItem]
     endpoints: list[EndpointUse]
     sdks: list[SdkUse]
     skipped: list[Skipped]
     statuses: list[PluginStatus]
     stats: ScanStats
-    complete: bool = Field(description="False when some input could not be read or parsed")
+    complete: bool
+    """False when some input could not be read or parsed"""

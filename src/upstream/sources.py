@@ -7,7 +7,6 @@ pipeline, which knows which detectors want a file.
 from __future__ import annotations
 
 import os
-import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -30,7 +29,6 @@ VENDORED_DIRS = frozenset({
 class Entry:
     path: str  # relative to root, POSIX separators
     abspath: str
-    size: int
 
 
 @dataclass(slots=True)
@@ -85,7 +83,7 @@ def walk(root: str, result: WalkResult, include_vendored: bool = False, use_giti
     root_real = os.path.realpath(root_abs)
     if os.path.isfile(root_abs):
         result.files_seen += 1
-        yield Entry(os.path.basename(root_abs), root_abs, os.path.getsize(root_abs))
+        yield Entry(os.path.basename(root_abs), root_abs)
         return
     visited: set[tuple[int, int]] = set()
     try:
@@ -117,8 +115,7 @@ def walk(root: str, result: WalkResult, include_vendored: bool = False, use_giti
         for e in entries:
             rel = f"{rel_dir}/{e.name}" if rel_dir else e.name
             try:
-                is_link = e.is_symlink()
-                if is_link:
+                if e.is_symlink():
                     if not follow_symlinks:
                         continue
                     try:
@@ -130,11 +127,12 @@ def walk(root: str, result: WalkResult, include_vendored: bool = False, use_giti
                     if target != root_real and not target.startswith(root_real + os.sep):
                         result.skipped.append(Skipped(path=rel, reason="symlink-outside-root", detail=target))
                         continue
-                st = e.stat(follow_symlinks=True)
+                is_dir = e.is_dir()
+                is_file = not is_dir and e.is_file()
             except OSError as exc:
                 result.skipped.append(Skipped(path=rel, reason="unreadable", detail=exc.strerror))
                 continue
-            if stat.S_ISDIR(st.st_mode):
+            if is_dir:
                 if not include_vendored and (e.name in VENDORED_DIRS or e.name.endswith(".egg-info")
                                              or _is_venv(e.path)):
                     result.dirs_skipped += 1
@@ -144,19 +142,25 @@ def walk(root: str, result: WalkResult, include_vendored: bool = False, use_giti
                     result.dirs_skipped += 1
                     result.skipped.append(Skipped(path=rel + "/", reason="gitignored"))
                     continue
-                key = (st.st_dev, st.st_ino)
-                if key in visited:
-                    result.skipped.append(Skipped(path=rel + "/", reason="symlink-loop",
-                                                  detail="directory already visited"))
-                    continue
-                visited.add(key)
+                if follow_symlinks:
+                    try:
+                        st = e.stat()
+                    except OSError as exc:
+                        result.skipped.append(Skipped(path=rel + "/", reason="unreadable", detail=exc.strerror))
+                        continue
+                    key = (st.st_dev, st.st_ino)
+                    if key in visited:
+                        result.skipped.append(Skipped(path=rel + "/", reason="symlink-loop",
+                                                      detail="directory already visited"))
+                        continue
+                    visited.add(key)
                 subdirs.append((e.path, rel))
-            elif stat.S_ISREG(st.st_mode):
+            elif is_file:
                 result.files_seen += 1
                 if ignores and _ignored(ignores, rel, False):
                     result.skipped.append(Skipped(path=rel, reason="gitignored"))
                     continue
-                yield Entry(rel, e.path, st.st_size)
+                yield Entry(rel, e.path)
             else:
                 result.skipped.append(Skipped(path=rel, reason="not-a-file"))
         for abs_sub, rel_sub in reversed(subdirs):

@@ -53,9 +53,14 @@ class RunResult:
             mine.samples.extend(c.samples[: max(0, 5 - len(mine.samples))])
 
 
-def _read(path: str, limit: int) -> bytes:
+def _read(path: str, limit: int, head_limit: int, head_only: bool) -> tuple[int, bytes]:
+    """(size, first bytes): at most `limit` bytes, or `head_limit` when only headers are wanted or the
+    file is larger than `limit` (then the caller decides whether a header is enough)."""
     fd = os.open(path, os.O_RDONLY)
     try:
+        size = os.fstat(fd).st_size
+        if head_only or size > limit:
+            limit = head_limit
         chunks = []
         remaining = limit
         while remaining > 0:
@@ -64,7 +69,7 @@ def _read(path: str, limit: int) -> bytes:
                 break
             chunks.append(chunk)
             remaining -= len(chunk)
-        return b"".join(chunks)
+        return size, chunks[0] if len(chunks) == 1 else b"".join(chunks)
     finally:
         os.close(fd)
 
@@ -76,9 +81,21 @@ def _clean(d: Detection) -> Detection:
     return d if snippet == d.snippet else replace(d, snippet=snippet)
 
 
+def keyword_gate(det: Detector) -> tuple[bytes, ...]:
+    """A detector's keywords as the core applies them: case-insensitively, deduplicated, shortest
+    first (a keyword that contains another adds nothing)."""
+    lowered = sorted({k.lower() for k in det.keywords}, key=len)
+    kept: list[bytes] = []
+    for k in lowered:
+        if not any(s in k for s in kept):
+            kept.append(k)
+    return tuple(kept)
+
+
 def scan_entries(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int) -> RunResult:
     """Run the detectors over the entries in this process."""
     out = RunResult()
+    gates = {d.id: keyword_gate(d) for d in detectors}
     for d in detectors:
         out.counters.setdefault(d.id, PluginCounters())
     for entry in entries:
@@ -89,36 +106,42 @@ def scan_entries(entries: Iterable[Entry], detectors: Sequence[Detector], max_by
         if not wanting:
             continue
         head_only = all(getattr(d, "head_only", False) for d in wanting)
-        if not head_only and entry.size > max_bytes:
-            wanting = [d for d in wanting if getattr(d, "head_only", False)]
-            if not wanting:
-                out.skipped.append(Skipped(path=entry.path, reason="too-large",
-                                           detail=f"{entry.size} bytes > {max_bytes}"))
-                continue
-            head_only = True
         try:
-            data = _read(entry.abspath, HEAD_BYTES if head_only else max_bytes)
+            size, data = _read(entry.abspath, max_bytes, HEAD_BYTES, head_only)
         except OSError as exc:
             out.skipped.append(Skipped(path=entry.path, reason="unreadable", detail=exc.strerror or str(exc)))
             continue
+        if not head_only and size > max_bytes:
+            wanting = [d for d in wanting if getattr(d, "head_only", False)]
+            if not wanting:
+                out.skipped.append(Skipped(path=entry.path, reason="too-large", detail=f"{size} bytes > {max_bytes}"))
+                continue
+            head_only = True
         out.files_scanned += 1
         out.bytes_read += len(data)
-        file = FileInput(entry.path, entry.abspath, entry.size, data)
+        file = FileInput(entry.path, entry.abspath, size, data)
         if not head_only and b"\x00" in data[:BINARY_PROBE]:
             wanting = [d for d in wanting if getattr(d, "head_only", False)]
             if not wanting:
                 out.skipped.append(Skipped(path=entry.path, reason="binary"))
                 continue
+        lowered: bytes | None = None
         for det in wanting:
-            if det.keywords and not any(k in data for k in det.keywords):
-                continue
+            kws = gates[det.id]
+            if kws:
+                if lowered is None:
+                    lowered = data.lower()
+                if not any(k in lowered for k in kws):
+                    continue
             c = out.counters[det.id]
             c.files += 1
             try:
                 found = [_clean(x) for x in det.detect(file)]
             except ParseError as exc:
-                reason = "invalid-utf8" if str(exc).startswith("invalid UTF-8") else "parse-error"
-                out.skipped.append(Skipped(path=entry.path, reason=reason, detail=f"{det.id}: {exc}"))
+                if str(exc).startswith("invalid UTF-8"):
+                    out.skipped.append(Skipped(path=entry.path, reason="invalid-utf8", detail=f"{det.id}: {exc}"))
+                else:
+                    out.skipped.append(Skipped(path=entry.path, reason="parse-error", detail=f"{det.id}: {exc}"))
                 continue
             except RecursionError:
                 out.skipped.append(Skipped(path=entry.path, reason="parse-error",
