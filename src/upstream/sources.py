@@ -41,7 +41,7 @@ class WalkResult:
 @dataclass(slots=True)
 class _Ignore:
     base: str  # relative dir of the .gitignore ("" for root)
-    spec: pathspec.PathSpec  # type: ignore[type-arg]
+    spec: pathspec.GitIgnoreSpec
 
 
 def _is_venv(abspath: str) -> bool:
@@ -60,7 +60,7 @@ def _load_gitignore(abs_dir: str, rel_dir: str, extra: str | None = None) -> _Ig
     lines = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         return None
-    return _Ignore(rel_dir, pathspec.PathSpec.from_lines("gitwildmatch", lines))
+    return _Ignore(rel_dir, pathspec.GitIgnoreSpec.from_lines(lines))
 
 
 def _ignored(ignores: list[_Ignore], rel: str, is_dir: bool) -> bool:

@@ -8,9 +8,9 @@ EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
 def _commands() -> list[ModuleType]:
-    from upstream.commands import scan
+    from upstream.commands import scan, schema
 
-    return [scan]
+    return [scan, schema]
 
 
 COMMANDS = _commands()
