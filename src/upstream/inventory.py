@@ -39,7 +39,8 @@ PROVIDER_ENDPOINTS: dict[str, str | None] = {
     "xai": "xai", "bedrock": "bedrock", "ollama": "local-ollama", "hf-inference": "hf-router",
     "transformers": "in-process", "sentence-transformers": "in-process", "diffusers": "in-process",
     "vllm": "in-process", "llama-cpp": "in-process", "transformers.js": "in-process",
-    "huggingface-hub": None, "gguf-file": "in-process", "mlx": "in-process",
+    "huggingface-hub": None, "gguf-file": "in-process", "mlx": "in-process", "onnxruntime": "in-process",
+    "web-llm": "in-process", "node-llama-cpp": "in-process", "replicate": "replicate",
 }
 
 
@@ -98,8 +99,7 @@ def build_inventory(
     sdks: dict[tuple[str, Literal["pypi", "npm"]], list[Location]] = defaultdict(list)
 
     def add_endpoint(path: str, d: Detection, ep: Endpoint) -> None:
-        key = (ep.host or ep.url or "?").lower()
-        slot = endpoint_uses.setdefault(key, (ep, []))
+        slot = endpoint_uses.setdefault(_ep_key(ep) or "?", (ep, []))
         slot[1].append(_evidence(path, d))
 
     for path, d in detections:

@@ -74,8 +74,18 @@ _NOT_MODEL_WORDS = {
 _NON_MODEL_SUFFIXES = (
     ".py", ".js", ".ts", ".json", ".yaml", ".yml", ".toml", ".txt", ".csv", ".md", ".html", ".css", ".png",
     ".jpg", ".jpeg", ".svg", ".gif", ".ipynb", ".sh", ".cfg", ".ini", ".lock", ".log", ".xml", ".parquet",
-    ".jsonl", ".tsv", ".zip", ".tar", ".gz", ".pdf", ".env",
+    ".jsonl", ".tsv", ".zip", ".tar", ".gz", ".pdf", ".env", ".glb", ".gltf", ".obj", ".fbx", ".stl", ".usdz",
+    ".dae", ".3ds", ".ply", ".mp3", ".wav", ".mp4", ".webp",
 )
+# Bare family names that are themselves Ollama library tags (`ollama run mistral`).
+OLLAMA_BARE_NAMES = frozenset({
+    "mistral", "mixtral", "llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4", "codellama",
+    "gemma", "gemma2", "gemma3", "phi", "phi3", "phi4", "qwen", "qwen2", "qwen2.5", "qwen3", "qwq", "deepseek-r1",
+    "deepseek-v3", "deepseek-coder", "starcoder2", "tinyllama", "llava", "vicuna", "zephyr", "orca-mini",
+    "nomic-embed-text", "mxbai-embed-large", "all-minilm", "codestral", "smollm2", "granite3.1-dense",
+    "falcon", "falcon3", "yi", "solar", "openchat", "dolphin-mixtral", "wizardlm2", "olmo2", "command-r",
+})
+_BEDROCK_RE = re.compile(r"^(?:[a-z]{2}\.)?[a-z0-9-]+\.[a-z0-9.-]+-v\d+(?::\d+)?$")
 
 
 def hf_id_from_url(value: str) -> str | None:
@@ -140,9 +150,10 @@ def is_plausible(value: str, strength: Strength) -> bool:
     if strength == "keyed":
         if not _API_NAME_RE.match(v) or v.replace(".", "").replace("-", "").isdigit():
             return False
-        return has_family(v) or (any(c.isdigit() for c in v) and any(c.isalpha() for c in v) and (
-            "-" in v or ":" in v or "." in v
-        ))
+        if low in OLLAMA_BARE_NAMES:
+            return True
+        shaped = any(c.isdigit() for c in v) and any(c.isalpha() for c in v) and ("-" in v or ":" in v or "." in v)
+        return shaped or (has_family(v) and ("-" in v or ":" in v or any(c.isdigit() for c in v)))
     return is_family_mention(v) or (is_ollama_tag(v) and has_family(v.split(":")[0]))
 
 
@@ -153,6 +164,8 @@ def guess_hub(value: str) -> Hub:
         return "huggingface"
     if is_model_file(v) or looks_like_path(v):
         return "file"
+    if _BEDROCK_RE.match(v):
+        return "api"
     if is_hf_id(v):
         return "huggingface"
     if is_ollama_tag(v):
