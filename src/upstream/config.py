@@ -22,6 +22,8 @@ class ScanConfig:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     jobs: int = 0  # 0: one worker per core
     detectors: tuple[str, ...] = field(default_factory=tuple)  # empty: all
+    resolve: bool = True  # attach provenance from the embedded knowledge base
+    online: bool = False  # also ask the Hugging Face Hub for what the knowledge base lacks
 
     def effective_jobs(self) -> int:
         return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
@@ -65,6 +67,7 @@ def scan_config(root: str, flags: Mapping[str, object], env: Mapping[str, str] |
         "use_gitignore": _env_bool(env, "UPSTREAM_GITIGNORE"),
         "max_file_size": _env_int(env, "UPSTREAM_MAX_FILE_SIZE"),
         "jobs": _env_int(env, "UPSTREAM_JOBS"),
+        "online": _env_bool(env, "UPSTREAM_ONLINE"),
     }
     for k, v in from_env.items():
         if v is not None:

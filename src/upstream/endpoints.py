@@ -1,12 +1,15 @@
 """Who operates an endpoint: base URL or host -> operator, country and data-processing location.
 
-The records live in `kb/data/endpoints.yaml`, each with sources and a checked date. Matching is by
-exact host, then host suffix (`*.openai.azure.com`), then local addresses and well-known ports.
+The records live in `kb/data/endpoints.yaml`, each with sources and a checked date. A local address
+(loopback, private range, a dotless service name such as `ollama`) on a runtime's well-known port maps to
+that runtime; otherwise matching is by exact host, then host suffix (`*.openai.azure.com`), then host
+pattern (`bedrock-runtime.*.amazonaws.com`, where `*` stands within one DNS label), then the `local` record.
 """
 
 from __future__ import annotations
 
 import ipaddress
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -36,6 +39,7 @@ class EndpointRecord:
             operator=d.get("operator"),
             operator_id=self.id,
             operator_country=d.get("operator_country"),
+            parent_country=d.get("parent_country"),
             data_processing=d.get("data_processing"),
             local=bool(d.get("local", False)),
             implied=implied,
@@ -59,6 +63,7 @@ class EndpointTable:
         self.records: dict[str, EndpointRecord] = {}
         self.by_host: dict[str, EndpointRecord] = {}
         self.suffixes: list[tuple[str, EndpointRecord]] = []
+        self.patterns: list[tuple[re.Pattern[str], EndpointRecord]] = []
         self.local_ports: dict[int, EndpointRecord] = {}
         for raw in doc.get("endpoints", []):
             rec = EndpointRecord(raw)
@@ -67,6 +72,8 @@ class EndpointTable:
                 self.by_host[h.lower()] = rec
             for suf in raw.get("host_suffixes", []) or []:
                 self.suffixes.append((suf.lower(), rec))
+            for pat in raw.get("host_patterns", []) or []:
+                self.patterns.append((_host_pattern(pat), rec))
             for port in raw.get("local_ports", []) or []:
                 self.local_ports[int(port)] = rec
         self.suffixes.sort(key=lambda t: -len(t[0]))
@@ -86,17 +93,26 @@ class EndpointTable:
             port = None
         if not host:
             return Endpoint(url=raw)
-        rec = self.by_host.get(host)
+        local = _is_local(host)
+        rec = self.local_ports.get(port or 0) if local else None
+        rec = rec or self.by_host.get(host)
         if rec is None:
             for suf, r in self.suffixes:
                 if host.endswith(suf):
                     rec = r
                     break
-        if rec is None and _is_local(host):
-            rec = self.local_ports.get(port or 0) or self.records.get("local")
+        if rec is None:
+            rec = next((r for pat, r in self.patterns if pat.fullmatch(host)), None)
+        if rec is None and local:
+            rec = self.records.get("local")
         if rec is None:
             return Endpoint(url=raw, host=host, local=_is_private(host))
         return rec.endpoint(raw, host, False, self.sources)
+
+
+def _host_pattern(pattern: str) -> re.Pattern[str]:
+    """`bedrock-runtime.*.amazonaws.com` -> a regex where `*` matches within one DNS label."""
+    return re.compile("[a-z0-9-]+".join(re.escape(part) for part in pattern.lower().split("*")))
 
 
 def _is_local(host: str) -> bool:

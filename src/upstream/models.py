@@ -22,6 +22,17 @@ Technique = Literal[
 Hub = Literal["huggingface", "ollama", "api", "file", "unknown"]
 Subject = Literal["model", "endpoint", "sdk"]
 
+ProvenanceStatus = Literal["known", "partial", "unknown"]
+Relation = Literal[
+    "finetune", "continued-pretraining", "distilled", "merge", "adapter", "quantized", "repackaged", "unknown"
+]
+RestrictionClass = Literal[
+    "territory-exclusion", "user-cap", "revenue-cap", "field-of-use", "acceptable-use", "attribution",
+    "naming", "non-commercial", "no-training-other-models", "export-control", "application-required",
+    "revocable", "guardrails", "terms-may-change", "derivatives-carry-terms", "other",
+]
+DisclosureLevel = Literal["open-data", "documented", "summary", "minimal", "none", "unknown"]
+
 KIND_ORDER: tuple[EvidenceKind, ...] = ("code", "config", "env", "notebook", "artifact", "docs")
 CONFIDENCE_ORDER: tuple[Confidence, ...] = ("high", "medium", "low")
 
@@ -131,6 +142,8 @@ class Endpoint:
     """Knowledge-base id of the endpoint record"""
     operator_country: str | None = None
     """ISO 3166-1 alpha-2, when known"""
+    parent_country: str | None = None
+    """Home country of the operator's parent, when it differs (an SG subsidiary of a CN group)"""
     data_processing: str | None = None
     local: bool = False
     """Served from the team's own machine or network"""
@@ -153,6 +166,174 @@ class ModelRef:
     revision: str | None = None
 
 
+# --------------------------------------------------------------------------- provenance
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SourceRef:
+    """A source a fact rests on."""
+
+    __pydantic_config__ = _CONFIG
+
+    id: str
+    title: str
+    url: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class OrgRef:
+    """A developer organisation: who made the weights (never the operator of an endpoint)."""
+
+    __pydantic_config__ = _CONFIG
+
+    id: str
+    name: str
+    country: str | None
+    """ISO 3166-1 alpha-2 home country, null when unknown"""
+    other_countries: list[str] = field(default_factory=list)
+    type: str | None = None
+    ownership: str | None = None
+    state_ties: str | None = None
+    listings: list[str] = field(default_factory=list)
+    """Government lists naming the organisation"""
+    transparency: dict[str, float] = field(default_factory=dict)
+    """FMTI edition -> score"""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class JurisdictionNote:
+    """A law, listing or measure that applies to the developer, and why."""
+
+    __pydantic_config__ = _CONFIG
+
+    id: str
+    jurisdiction: str
+    kind: str
+    name: str
+    why: str
+    """Why it applies: the developer's domicile, a listing, a restriction..."""
+    summary: str
+    sources: list[SourceRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RestrictionInfo:
+    """One restriction of a licence, by class."""
+
+    __pydantic_config__ = _CONFIG
+
+    kind: RestrictionClass
+    text: str
+    territories: list[str] = field(default_factory=list)
+    threshold: str | None = None
+    unverified: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LicenceInfo:
+    """A licence and its restrictions."""
+
+    __pydantic_config__ = _CONFIG
+
+    id: str
+    name: str
+    url: str | None = None
+    spdx: str | None = None
+    category: str
+    applies_to: str | None = None
+    restrictions: list[RestrictionInfo] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrainingDataInfo:
+    """How much the developer discloses about training data."""
+
+    __pydantic_config__ = _CONFIG
+
+    level: DisclosureLevel
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LineageEdge:
+    """`child` was derived from `parent` by `relation`; `inferred` edges come from the name, not a record."""
+
+    __pydantic_config__ = _CONFIG
+
+    child: str
+    parent: str
+    relation: Relation
+    role: str = "base"
+    note: str | None = None
+    inferred: bool = False
+    unverified: bool = False
+    sources: list[SourceRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Root:
+    """A model at the end of a lineage path, with its developer."""
+
+    __pydantic_config__ = _CONFIG
+
+    model: str
+    family: str | None = None
+    developer: OrgRef | None = None
+    via: list[str] = field(default_factory=list)
+    """Relations on the path from the resolved model"""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Candidate:
+    """A possible identity for an ambiguous reference, ranked by confidence."""
+
+    __pydantic_config__ = _CONFIG
+
+    model: str | None = None
+    family: str
+    developer: str | None = None
+    confidence: float
+    reason: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Provenance:
+    """Reference -> whose model it is and where it came from. The endpoint is a separate fact."""
+
+    __pydantic_config__ = _CONFIG
+
+    reference: str
+    """The model reference as given"""
+    normalized: str
+    """The reference with provider prefixes and format suffixes removed"""
+    status: ProvenanceStatus
+    confidence: float
+    resolver: Literal["kb", "hf-hub", "none"] = "kb"
+    model: str | None = None
+    """Knowledge-base model id, when the checkpoint is known"""
+    family: str | None = None
+    family_name: str | None = None
+    developer: OrgRef | None = None
+    jurisdiction_notes: list[JurisdictionNote] = field(default_factory=list)
+    licence: LicenceInfo | None = None
+    other_licences: list[LicenceInfo] = field(default_factory=list)
+    open_weights: bool | Literal["partial"] | None = None
+    training_data: TrainingDataInfo | None = None
+    lineage: list[LineageEdge] = field(default_factory=list)
+    roots: list[Root] = field(default_factory=list)
+    endpoint: Endpoint | None = None
+    """Who serves it: kept apart from the developer"""
+    quantization: str | None = None
+    sources: list[SourceRef] = field(default_factory=list)
+    checked: str | None = None
+    unverified: list[str] = field(default_factory=list)
+    kb_version: str
+    candidates: list[Candidate] = field(default_factory=list)
+    tried: list[str] = field(default_factory=list)
+    """What the resolver tried, in order"""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InventoryItem:
     """One model served by one endpoint, with all evidence merged."""
@@ -168,6 +349,8 @@ class InventoryItem:
     """True when the model is only mentioned in documentation"""
     confidence: Confidence
     evidence: list[Evidence]
+    provenance: Provenance | None = None
+    """Whose model it is and where it came from (the endpoint above is kept apart)"""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -261,5 +444,7 @@ class Report:
     skipped: list[Skipped]
     statuses: list[PluginStatus]
     stats: ScanStats
+    kb_version: str | None = None
+    """Version (content hash) of the embedded knowledge base used to resolve provenance"""
     complete: bool
     """False when some input could not be read or parsed"""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 import time
 from datetime import UTC, datetime
 
@@ -12,11 +13,41 @@ from upstream.detect import runner
 from upstream.endpoints import table
 from upstream.errors import UsageError
 from upstream.inventory import build_inventory
-from upstream.models import PluginStatus, Report, ScanStats
+from upstream.models import InventoryItem, PluginStatus, Provenance, Report, ScanStats
 from upstream.registry import detector_ids, detectors
 from upstream.sources import WalkResult, walk
 
 _SKIP_LIST_CAP = 2000
+
+
+def _load_kb() -> object:
+    from upstream.kb.loader import default_kb
+
+    return default_kb()
+
+
+def _attach_provenance(items: list[InventoryItem], online: bool) -> tuple[list[InventoryItem], str]:
+    """Each item with its provenance from the knowledge base (and the Hub with --online)."""
+    from upstream.kb.loader import default_kb
+    from upstream.resolve import resolve_item
+
+    kb = default_kb()
+    out = []
+    for item in items:
+        prov = resolve_item(item, kb)
+        if online and prov.status != "known":
+            prov = _enrich_online(prov)
+        out.append(replace(item, provenance=replace(prov, endpoint=None)))
+    return out, kb.version
+
+
+def _enrich_online(prov: Provenance) -> Provenance:
+    from upstream.resolve.hf_hub import HubError, enrich
+
+    try:
+        return enrich(prov)
+    except HubError:
+        return prov
 
 
 def scan(config: ScanConfig) -> Report:
@@ -33,9 +64,13 @@ def scan(config: ScanConfig) -> Report:
     entries = walk(config.root, walked, include_vendored=config.include_vendored,
                    use_gitignore=config.use_gitignore, follow_symlinks=config.follow_symlinks)
     jobs = config.effective_jobs()
-    result = runner.run(entries, dets, config.max_file_size, jobs)
-    inventory, endpoint_uses, sdks = build_inventory(sorted(result.detections, key=lambda t: (t[0], t[1].line)),
-                                                     table())
+    result = runner.run(entries, dets, config.max_file_size, jobs,
+                        while_waiting=_load_kb if config.resolve else None)
+    detections = sorted(result.detections, key=lambda t: (t[0], t[1].line))
+    inventory, endpoint_uses, sdks = build_inventory(detections, table())
+    kb_version = None
+    if config.resolve:
+        inventory, kb_version = _attach_provenance(inventory, config.online)
     skipped = sorted([*walked.skipped, *result.skipped], key=lambda s: (s.path, s.reason))
     statuses = [
         PluginStatus(plugin=pid, files=c.files, detections=c.detections, errors=c.errors,
@@ -60,5 +95,6 @@ def scan(config: ScanConfig) -> Report:
         skipped=skipped[:_SKIP_LIST_CAP],
         statuses=statuses,
         stats=stats,
+        kb_version=kb_version,
         complete=complete,
     )

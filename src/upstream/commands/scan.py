@@ -40,6 +40,10 @@ def register(sub: Any) -> None:
                       help="skip text files larger than this (default 4M)")
     scan.add_argument("-j", "--jobs", type=int, default=None, help="worker processes (default: one per core)")
     scan.add_argument("--detectors", help="comma-separated detector ids to run (default: all)")
+    scan.add_argument("--online", action="store_true", default=None,
+                      help="ask the Hugging Face Hub for what the knowledge base lacks (cached; off by default)")
+    scan.add_argument("--no-resolve", dest="resolve", action="store_false", default=None,
+                      help="inventory only: do not attach provenance")
     scan.add_argument("--strict", action="store_true", help="exit 3 when the scan is incomplete")
     scan.add_argument("--exit-zero", action="store_true", help="always exit 0 unless the tool itself fails")
     scan.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
@@ -71,7 +75,8 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
 
     flags = {
         "include_vendored": args.include_vendored, "use_gitignore": args.use_gitignore,
-        "follow_symlinks": args.follow_symlinks, "max_file_size": args.max_file_size, "jobs": args.jobs,
+        "follow_symlinks": args.follow_symlinks, "online": args.online, "resolve": args.resolve,
+        "max_file_size": args.max_file_size, "jobs": args.jobs,
         "detectors": tuple(x.strip() for x in args.detectors.split(",") if x.strip()) if args.detectors else None,
     }
     config = scan_config(args.path, flags)

@@ -41,7 +41,37 @@ FAMILY_TOKENS = (
     "ring", "mimo", "longcat", "embed", "rerank", "reranker", "voyage", "cohere", "labse", "sentence-t5",
     "all-minilm", "paraphrase", "multilingual", "e5-mistral", "nv-embed", "snowflake-arctic", "arctic",
     "dbrx", "reka", "nova", "titan", "jurassic", "cogvlm", "minicpm", "chatglm2", "chatglm3", "ernie-bot",
-    "xverse", "aquila", "telechat", "sensenova", "spark", "pangu", "openai", "text-moderation", "omni",
+    "xverse", "aquila", "telechat", "sensenova", "spark", "pangu", "text-moderation", "omni",
+)
+# Family names that are also ordinary words or other products: in free text they count only with a size
+# or a model variant (`falcon-7b`, `step-1v-8k` yes; `Falcon-9`, `seed-42`, `spark-3.5.0` no).
+AMBIGUOUS_FAMILIES = frozenset({
+    "step", "seed", "spark", "falcon", "ring", "ling", "nova", "titan", "omni", "command", "flux", "clip", "vit",
+    "opt", "mpt", "solar", "sonar", "bloom", "palm", "bison", "phi", "yi", "arctic", "aya", "jamba", "orca",
+    "dolphin", "hermes", "zephyr", "openchat", "mimo", "reka", "aquila", "pangu", "xverse", "e5", "gte", "bge",
+    "t5", "mt5", "flan", "bert", "bart", "mbart", "xlm", "electra", "mpnet", "minilm", "rerank", "reranker",
+    "voyage", "labse", "jina", "nomic", "mxbai", "granite", "jurassic",
+    "gpt", "davinci", "whisper", "o1", "o3", "o4", "dbrx", "spark", "telechat", "sensenova", "longcat",
+})
+_SIZE_OR_VARIANT_RE = re.compile(
+    r"(?i)(?:^|[-_.:])(?:\d+(?:\.\d+)?[bmk]|a\d+b|m\d+|\d+(?:\.\d+)*-(?:dev|schnell|pro|kontext|lite|mini|flash|"
+    r"turbo|plus|max|preview|vision)|\d+x\d+b|instruct|chat|coder|base|it|hf|gguf|awq|gptq|"
+    r"embed|embedding|reranker|large|small|medium|xl|xxl|mini|turbo|preview|vision|omni|v\d+(?:\.\d+)*)(?:$|[-_.:])"
+)
+# Whole identifiers that are models although they carry no version (`command-r`, `nomic-embed-text`).
+KNOWN_BARE_MODELS = frozenset({
+    "command-r", "command-r-plus", "command-light", "command-nightly", "nomic-embed-text", "mxbai-embed-large",
+    "tts-1", "tts-1-hd", "whisper-1", "dall-e-2", "dall-e-3", "o1-mini", "o1-preview", "o3-mini", "o4-mini",
+    "gpt-4o", "gpt-4o-mini", "chatgpt-4o-latest", "deepseek-chat", "deepseek-reasoner", "deepseek-coder",
+    "qwen-max", "qwen-plus", "qwen-turbo", "qwen-long", "glm-4-plus", "moonshot-v1-8k", "moonshot-v1-32k",
+    "moonshot-v1-128k", "kimi-latest", "mistral-large-latest", "mistral-small-latest", "codestral-latest",
+    "open-mistral-nemo", "gemini-pro", "claude-instant-1", "text-embedding-ada-002", "all-minilm",
+})
+# Identifier endings that name software, docs or styles, not models (`gpt-3-encoder`, `llama.cpp`).
+_NOT_MODEL_ENDINGS = re.compile(
+    r"(?i)(?:[-_.](?:style|like|based|compatible|python|py|cpp|node|js|ts|sdk|api|client|server|cookbook|recipes|"
+    r"webui|ui|examples?|docs|tokenizer|encoder|models|cli|app|bot|plugin|proxy|router|gateway|benchmark|eval|"
+    r"evals|paper|repo|org)|4all)$"
 )
 _FAMILY_ALT = "|".join(sorted((re.escape(t) for t in FAMILY_TOKENS), key=len, reverse=True))
 
@@ -56,13 +86,17 @@ _HF_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9.
 _OLLAMA_RE = re.compile(r"^(?:[a-z0-9._-]+/)?[a-z0-9][a-z0-9._-]*:[A-Za-z0-9][A-Za-z0-9._-]*$")
 _API_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$")
 _HF_URL_RE = re.compile(
-    r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/(?!datasets/|spaces/)([A-Za-z0-9][\w.-]*/[\w.-]+)"
+    r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/"
+    r"(?!(?:datasets|spaces|docs|blog|papers|learn|models|organizations|collections|tasks|settings|login|join|"
+    r"pricing|chat|posts|enterprise|api|new|search|inference-endpoints)/)([A-Za-z0-9][\w.-]*/[\w.-]+)"
 )
 _DJANGO_MODEL_RE = re.compile(r"^[a-z_][a-z0-9_]*\.[A-Z][A-Za-z0-9]*$")
 _NOT_ORG = {
     "application", "text", "image", "audio", "video", "multipart", "font", "message", "model",
     "and", "or", "input", "true", "yes", "on", "read", "src", "lib", "dist", "tmp", "var", "usr",
     "etc", "home", "opt", "bin", "data", "docs", "tests", "test", "app", "api", "v1", "v2", "http", "https",
+    "models", "checkpoints", "checkpoint", "weights", "outputs", "output", "ckpt", "runs", "saved_models",
+    "artifacts", "cache", "local", "tmp", "assets", "static", "public", "fixtures", "blog", "papers", "learn",
 }
 _NOT_MODEL_WORDS = {
     "", "default", "none", "null", "nil", "true", "false", "auto", "base", "custom", "local", "test",
@@ -110,7 +144,7 @@ def is_hf_id(value: str) -> bool:
     if not _HF_ID_RE.match(value):
         return False
     org, name = value.split("/", 1)
-    if org.lower() in _NOT_ORG or name.lower().endswith(_NON_MODEL_SUFFIXES):
+    if org.lower() in _NOT_ORG or name.lower().endswith(_NON_MODEL_SUFFIXES) or _NOT_MODEL_ENDINGS.search(name):
         return False
     return any(c.isalpha() for c in name) and not org.isdigit()
 
@@ -126,7 +160,17 @@ def has_family(value: str) -> bool:
 
 def is_family_mention(value: str) -> bool:
     """A concrete, versioned identifier of a known family (`gpt-4o`, `qwen2.5:7b`, `claude-3-haiku`)."""
-    return bool(_MENTION_RE.match(value))
+    low = value.lower()
+    if low in KNOWN_BARE_MODELS:
+        return True
+    if _NOT_MODEL_ENDINGS.search(value) or not _MENTION_RE.match(value):
+        return False
+    head = re.match(rf"(?i)^(?:{_FAMILY_ALT})", value)
+    family = head.group(0).lower() if head else ""
+    if family in AMBIGUOUS_FAMILIES and not _SIZE_OR_VARIANT_RE.search(value[len(family):]):
+        # `gpt-4`, `gpt-3.5-turbo`, `o1-mini`: the few ambiguous families with well-known numbered releases
+        return bool(re.match(r"(?i)^(?:gpt-?[345](?:\.\d)?(?:o)?(?:-[a-z0-9.]+)*|o[134]-[a-z]+|whisper-large-v\d)$", value))
+    return True
 
 
 def is_plausible(value: str, strength: Strength) -> bool:
@@ -176,6 +220,8 @@ def guess_hub(value: str) -> Hub:
 def canonical_id(value: str, hub: Hub) -> str:
     """A normalised identifier for grouping: repo ids from URLs, lower-case Ollama tags, `:latest` implied."""
     v = value.strip()
+    if hub == "ollama" and v.lower().startswith(("hf.co/", "huggingface.co/")):
+        return v.lower()
     url_id = hf_id_from_url(v)
     if url_id:
         return url_id

@@ -9,7 +9,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
@@ -171,8 +171,13 @@ def _worker_run(batch: list[Entry], max_bytes: int) -> RunResult:
     return scan_entries(batch, _WORKER_DETECTORS, max_bytes)
 
 
-def run(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int, jobs: int) -> RunResult:
-    """Run detectors over all entries, in `jobs` worker processes once the tree is large enough."""
+def run(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int, jobs: int,
+        while_waiting: Callable[[], object] | None = None) -> RunResult:
+    """Run detectors over all entries, in `jobs` worker processes once the tree is large enough.
+
+    `while_waiting` is called once all work is handed out (with workers, while they run), so the
+    caller can prepare the next stage without adding to the wall time.
+    """
     result = RunResult()
     for d in detectors:
         result.counters.setdefault(d.id, PluginCounters())
@@ -184,6 +189,8 @@ def run(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int,
             break
     else:
         result.absorb(scan_entries(pending, detectors, max_bytes))
+        if while_waiting:
+            while_waiting()
         return result
     ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
     ids = tuple(d.id for d in detectors)
@@ -198,6 +205,8 @@ def run(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int,
                 batch = []
         if batch:
             futures.append(pool.submit(_worker_run, batch, max_bytes))
+        if while_waiting:
+            while_waiting()
         for f in futures:
             result.absorb(f.result())
     return result

@@ -2,21 +2,44 @@
 
 from __future__ import annotations
 
+import re
+
 from upstream.models import InventoryItem, Report
 
 _MAX_LOCATIONS = 3
+
+
+def _short(name: str) -> str:
+    """`Alibaba Group / Alibaba Cloud - Qwen team` -> `Alibaba Group`; `DeepSeek (Hangzhou ...)` -> `DeepSeek`."""
+    return re.split(r" \(| / | - |, ", name, maxsplit=1)[0]
 
 
 def _served_by(item: InventoryItem) -> str:
     ep = item.endpoint
     if ep is None:
         return "-"
-    who = ep.operator or ep.host or ep.url or "?"
-    if ep.operator_country:
-        who += f" ({ep.operator_country})"
+    who = _short(ep.operator or ep.host or ep.url or "?")
+    if ep.operator_country or ep.parent_country:
+        country = ep.operator_country or "?"
+        if ep.parent_country and ep.parent_country != ep.operator_country:
+            country += f", parent {ep.parent_country}"
+        who += f" ({country})"
     if ep.implied:
         who += " *"
     return who
+
+
+def _developer(item: InventoryItem) -> str:
+    prov = item.provenance
+    if prov is None:
+        return "-"
+    if prov.developer is None:
+        return "unknown" if prov.status == "unknown" else "?"
+    name = _short(prov.developer.name)
+    roots = {r.developer.country for r in prov.roots if r.developer and r.developer.country}
+    country = prov.developer.country or "?"
+    other = sorted(roots - {country})
+    return f"{name} ({country}{'; roots ' + ', '.join(other) if other else ''})"
 
 
 def _where(item: InventoryItem) -> str:
@@ -36,12 +59,12 @@ def render_table(report: Report, color: bool = False) -> str:
     bold, dim, reset = ("\x1b[1m", "\x1b[2m", "\x1b[0m") if color else ("", "", "")
     used = [i for i in report.inventory if not i.docs_only]
     docs = [i for i in report.inventory if i.docs_only]
-    rows = [("MODEL", "PROVIDER", "SERVED BY", "EVIDENCE", "LOCATIONS")]
+    rows = [("MODEL", "DEVELOPER", "SERVED BY", "EVIDENCE", "LOCATIONS")]
     for item in used:
         rows.append((
             _fit(item.model.canonical, 48),
-            item.model.provider or "-",
-            _fit(_served_by(item), 40),
+            _fit(_developer(item), 36),
+            _fit(_served_by(item), 36),
             ",".join(item.kinds),
             _where(item),
         ))
