@@ -36,7 +36,7 @@ def _reported(report: Report) -> tuple[dict[str, dict[Key, set[tuple[str, str | 
     for item in report.inventory:
         ep = item.endpoint.operator_id if item.endpoint else None
         for ev in item.evidence:
-            models[ev.path].setdefault((ev.cell, ev.line or 0), set()).add((item.model.canonical, ep))
+            models[ev.path].setdefault((ev.cell, ev.line or 0), set()).add((item.model.canonical.lower(), ep))
     endpoints: dict[str, dict[Key, set[str]]] = defaultdict(dict)
     for use in report.endpoints:
         for ev in use.evidence:
@@ -47,7 +47,7 @@ def _reported(report: Report) -> tuple[dict[str, dict[Key, set[tuple[str, str | 
 def _compare(exp: Expectations, got: dict[Key, set[tuple[str, str | None]]]) -> list[str]:
     problems = []
     for key in sorted(set(exp.models) | set(got), key=lambda k: (k[0] or 0, k[1])):
-        want = exp.models.get(key, set())
+        want = {(m.lower(), e) for m, e in exp.models.get(key, set())}
         have = got.get(key, set())
         have_models = {m for m, _ in have}
         where = f"cell {key[0]} line {key[1]}" if key[0] is not None else f"line {key[1]}"

@@ -40,7 +40,8 @@ PROVIDER_ENDPOINTS: dict[str, str | None] = {
     "transformers": "in-process", "sentence-transformers": "in-process", "diffusers": "in-process",
     "vllm": "in-process", "llama-cpp": "in-process", "transformers.js": "in-process",
     "huggingface-hub": None, "gguf-file": "in-process", "mlx": "in-process", "onnxruntime": "in-process",
-    "web-llm": "in-process", "node-llama-cpp": "in-process", "replicate": "replicate",
+    "web-llm": "in-process", "node-llama-cpp": "in-process", "replicate": "replicate", "keras": "in-process",
+    "ultralytics": "in-process", "gpt4all": "in-process", "volcengine": "volcengine-ark",
 }
 
 
@@ -93,7 +94,7 @@ def build_inventory(
 ) -> tuple[list[InventoryItem], list[EndpointUse], list[SdkUse]]:
     """Group model detections into inventory items; collect endpoints and SDK dependencies."""
     groups: dict[tuple[str, str], _Group] = {}
-    canon_case: dict[str, str] = {}
+    spellings: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     loose: list[tuple[str, Detection, str, Hub]] = []
     endpoint_uses: dict[str, tuple[Endpoint, list[Evidence]]] = {}
     sdks: dict[tuple[str, Literal["pypi", "npm"]], list[Location]] = defaultdict(list)
@@ -113,7 +114,7 @@ def build_inventory(
         hub: Hub = d.hub or guess_hub(d.value)
         canon = d.canonical or canonical_id(d.value, hub)
         ckey = canon.lower()
-        canon_case.setdefault(ckey, canon)
+        spellings[ckey][canon] += 1
         if d.base_url:
             ep: Endpoint | None = table.for_url(d.base_url)
             add_endpoint(path, d, table.for_url(d.base_url))
@@ -129,6 +130,8 @@ def build_inventory(
         key = served[0] if len(served) == 1 else (ckey, "")
         _add(groups, key, groups[key].endpoint if key in groups else None, hub, path, d)
 
+    # Hub ids are case-insensitive: one spelling per model, the most common one (ties: alphabetical).
+    canon_case = {k: max(v.items(), key=lambda kv: (kv[1], kv[0]))[0] for k, v in spellings.items()}
     items = [_item(ckey, epk, g, canon_case[ckey]) for (ckey, epk), g in groups.items()]
     items.sort(key=lambda i: (i.docs_only, i.model.canonical.lower(), i.endpoint.host or "" if i.endpoint else ""))
     eps = [EndpointUse(endpoint=ep, evidence=sorted(evs, key=_ev_key)) for ep, evs in endpoint_uses.values()]

@@ -85,6 +85,8 @@ _FAMILY_PREFIX_RE = re.compile(rf"(?i)(?:^|[-_/.])(?:{_FAMILY_ALT})(?:$|[-_.:\d]
 _HF_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,95}/[A-Za-z0-9][A-Za-z0-9._-]{0,95}$")
 _OLLAMA_RE = re.compile(r"^(?:[a-z0-9._-]+/)?[a-z0-9][a-z0-9._-]*:[A-Za-z0-9][A-Za-z0-9._-]*$")
 _API_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@-]{0,127}$")
+_ROUTE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:@/-]{0,199}$")  # API names and `provider/org/model` routes
+_PRODUCT_CODE_RE = re.compile(r"^[A-Za-z]{1,3}-?\d+[A-Za-z]?$")  # F-150, T-800, LX-300: not models
 _HF_URL_RE = re.compile(
     r"^(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/"
     r"(?!(?:datasets|spaces|docs|blog|papers|learn|models|organizations|collections|tasks|settings|login|join|"
@@ -184,7 +186,7 @@ def is_plausible(value: str, strength: Strength) -> bool:
     if _DJANGO_MODEL_RE.match(v) or (v.endswith(_NON_MODEL_SUFFIXES) and not is_model_file(v)):
         return False
     if strength == "strong":
-        return bool(_API_NAME_RE.match(v) or is_hf_id(v) or looks_like_path(v) or is_model_file(v))
+        return bool(_ROUTE_RE.match(v) or is_hf_id(v) or looks_like_path(v) or is_model_file(v))
     if is_model_file(v):
         return strength == "keyed"
     if looks_like_path(v):
@@ -196,7 +198,8 @@ def is_plausible(value: str, strength: Strength) -> bool:
             return False
         if low in OLLAMA_BARE_NAMES:
             return True
-        shaped = any(c.isdigit() for c in v) and any(c.isalpha() for c in v) and ("-" in v or ":" in v or "." in v)
+        shaped = (any(c.isdigit() for c in v) and re.search(r"[A-Za-z]{2}", v) is not None
+                  and ("-" in v or ":" in v or "." in v) and not _PRODUCT_CODE_RE.match(v))
         return shaped or (has_family(v) and ("-" in v or ":" in v or any(c.isdigit() for c in v)))
     return is_family_mention(v) or (is_ollama_tag(v) and has_family(v.split(":")[0]))
 
