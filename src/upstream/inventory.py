@@ -39,7 +39,7 @@ PROVIDER_ENDPOINTS: dict[str, str | None] = {
     "xai": "xai", "bedrock": "bedrock", "ollama": "local-ollama", "hf-inference": "hf-router",
     "transformers": "in-process", "sentence-transformers": "in-process", "diffusers": "in-process",
     "vllm": "in-process", "llama-cpp": "in-process", "transformers.js": "in-process",
-    "huggingface-hub": None, "gguf-file": "in-process", "mlx": "in-process", "onnxruntime": "in-process",
+    "huggingface-hub": None, "gguf-file": "in-process", "model-file": "in-process", "mlx": "in-process", "onnxruntime": "in-process",
     "web-llm": "in-process", "node-llama-cpp": "in-process", "replicate": "replicate", "keras": "in-process",
     "ultralytics": "in-process", "gpt4all": "in-process", "volcengine": "volcengine-ark",
 }

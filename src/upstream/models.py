@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from upstream.artifacts.types import ArtifactCard
+
 REPORT_SCHEMA_VERSION = "1.0.0"
 
 EvidenceKind = Literal["code", "config", "env", "notebook", "docs", "artifact"]
@@ -75,6 +77,7 @@ class Detection:
     related: tuple[Related, ...] = field(default_factory=tuple)
     note: str | None = None
     canonical: str | None = None  # the model id proper, when `value` wraps it (a LiteLLM route, a URL)
+    artifact: ArtifactCard | None = None  # what a model file really is (model-files detector)
 
 
 # --------------------------------------------------------------------------- report types
@@ -446,5 +449,7 @@ class Report:
     stats: ScanStats
     kb_version: str | None = None
     """Version (content hash) of the embedded knowledge base used to resolve provenance"""
+    artifacts: list[ArtifactCard] = field(default_factory=list)
+    """What each model file or folder met in the tree really is (identity, evidence, format safety)"""
     complete: bool
     """False when some input could not be read or parsed"""

@@ -13,7 +13,8 @@ from upstream.detect import runner
 from upstream.endpoints import table
 from upstream.errors import UsageError
 from upstream.inventory import build_inventory
-from upstream.models import InventoryItem, PluginStatus, Provenance, Report, ScanStats
+from upstream.artifacts.types import ArtifactCard
+from upstream.models import Detection, InventoryItem, PluginStatus, Provenance, Report, ScanStats
 from upstream.registry import detector_ids, detectors
 from upstream.sources import WalkResult, walk
 
@@ -50,6 +51,15 @@ def _enrich_online(prov: Provenance) -> Provenance:
         return prov
 
 
+def _artifacts(detections: list[tuple[str, Detection]]) -> list[ArtifactCard]:
+    """One card per artifact met, in path order (a card may back several detections)."""
+    seen: dict[str, ArtifactCard] = {}
+    for _, d in detections:
+        if d.artifact is not None:
+            seen.setdefault(d.artifact.path, d.artifact)
+    return sorted(seen.values(), key=lambda c: c.path)
+
+
 def scan(config: ScanConfig) -> Report:
     """Scan `config.root` and return the Report. Raises UsageError only for a root that is not there."""
     if not os.path.exists(config.root):
@@ -67,6 +77,7 @@ def scan(config: ScanConfig) -> Report:
     result = runner.run(entries, dets, config.max_file_size, jobs,
                         while_waiting=_load_kb if config.resolve else None)
     detections = sorted(result.detections, key=lambda t: (t[0], t[1].line))
+    artifacts = _artifacts(detections)
     inventory, endpoint_uses, sdks = build_inventory(detections, table())
     kb_version = None
     if config.resolve:
@@ -96,5 +107,6 @@ def scan(config: ScanConfig) -> Report:
         statuses=statuses,
         stats=stats,
         kb_version=kb_version,
+        artifacts=artifacts,
         complete=complete,
     )

@@ -13,6 +13,7 @@ def _all_detectors() -> list[Detector]:
     from upstream.detect.docs import DocsDetector
     from upstream.detect.dotenv import DotenvDetector
     from upstream.detect.javascript import JavaScriptDetector
+    from upstream.detect.model_files import ModelFileDetector
     from upstream.detect.modelfile import ModelfileDetector
     from upstream.detect.notebooks import NotebookDetector
     from upstream.detect.python_code import PythonDetector
@@ -20,7 +21,7 @@ def _all_detectors() -> list[Detector]:
 
     found: list[Detector] = [
         ConfigFileDetector(), DependencyDetector(), DocsDetector(), DotenvDetector(), JavaScriptDetector(),
-        ModelfileDetector(), NotebookDetector(), PythonDetector(), ShellDetector(),
+        ModelFileDetector(), ModelfileDetector(), NotebookDetector(), PythonDetector(), ShellDetector(),
     ]
     return sorted(found, key=lambda d: d.id)
 

@@ -8,9 +8,9 @@ EXIT_OK, EXIT_POLICY, EXIT_USAGE, EXIT_INCOMPLETE, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
 
 def _commands() -> list[ModuleType]:
-    from upstream.commands import explain, kb, scan, schema
+    from upstream.commands import explain, inspect, kb, scan, schema
 
-    return [scan, explain, kb, schema]
+    return [scan, inspect, explain, kb, schema]
 
 
 COMMANDS = _commands()
