@@ -116,7 +116,8 @@ def _host_pattern(pattern: str) -> re.Pattern[str]:
 
 
 def _is_local(host: str) -> bool:
-    if host in _LOCAL_HOSTS or host.endswith(".localhost") or host.endswith(".local"):
+    if host in _LOCAL_HOSTS or host.endswith((".localhost", ".local", ".lan", ".home", ".home.arpa", ".intranet",
+                                              ".internal", ".corp")):
         return True
     return _is_private(host)
 

@@ -41,7 +41,8 @@ PROVIDER_ENDPOINTS: dict[str, str | None] = {
     "vllm": "in-process", "llama-cpp": "in-process", "transformers.js": "in-process",
     "huggingface-hub": None, "gguf-file": "in-process", "model-file": "in-process", "mlx": "in-process", "onnxruntime": "in-process",
     "web-llm": "in-process", "node-llama-cpp": "in-process", "replicate": "replicate", "keras": "in-process",
-    "ultralytics": "in-process", "gpt4all": "in-process", "volcengine": "volcengine-ark",
+    "ultralytics": "in-process", "gpt4all": "in-process", "volcengine": "volcengine-ark", "tgi": "local",
+    "tei": "local", "sglang": "local", "lmdeploy": "local", "lmstudio": "local-lmstudio",
 }
 
 

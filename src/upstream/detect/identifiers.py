@@ -187,6 +187,10 @@ def is_plausible(value: str, strength: Strength) -> bool:
         return False
     if strength == "strong":
         return bool(_ROUTE_RE.match(v) or is_hf_id(v) or looks_like_path(v) or is_model_file(v))
+    route = split_route(v)
+    if route and route[1]:
+        return is_plausible(route[1], "keyed" if strength == "keyed" else "mention") or (
+            strength == "keyed" and bool(_ROUTE_RE.match(route[1])))
     if is_model_file(v):
         return strength == "keyed"
     if looks_like_path(v):
@@ -224,7 +228,8 @@ def canonical_id(value: str, hub: Hub) -> str:
     """A normalised identifier for grouping: repo ids from URLs, lower-case Ollama tags, `:latest` implied."""
     v = value.strip()
     if hub == "ollama" and v.lower().startswith(("hf.co/", "huggingface.co/")):
-        return v.lower()
+        repo = v.split("/", 1)[1].split(":", 1)[0]  # Ollama pulls a Hugging Face repo: the repo is the model
+        return repo
     url_id = hf_id_from_url(v)
     if url_id:
         return url_id
