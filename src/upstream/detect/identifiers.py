@@ -51,13 +51,14 @@ AMBIGUOUS_FAMILIES = frozenset({
     "dolphin", "hermes", "zephyr", "openchat", "mimo", "reka", "aquila", "pangu", "xverse", "e5", "gte", "bge",
     "t5", "mt5", "flan", "bert", "bart", "mbart", "xlm", "electra", "mpnet", "minilm", "rerank", "reranker",
     "voyage", "labse", "jina", "nomic", "mxbai", "granite", "jurassic",
-    "gpt", "davinci", "whisper", "o1", "o3", "o4", "dbrx", "spark", "telechat", "sensenova", "longcat",
+    "gpt", "davinci", "whisper", "o1", "o3", "o4", "dbrx", "telechat", "sensenova", "longcat",
 })
 _SIZE_OR_VARIANT_RE = re.compile(
     r"(?i)(?:^|[-_.:])(?:\d+(?:\.\d+)?[bmk]|a\d+b|m\d+|\d+(?:\.\d+)*-(?:dev|schnell|pro|kontext|lite|mini|flash|"
     r"turbo|plus|max|preview|vision)|\d+x\d+b|instruct|chat|coder|base|it|hf|gguf|awq|gptq|"
     r"embed|embedding|reranker|large|small|medium|xl|xxl|mini|turbo|preview|vision|omni|v\d+(?:\.\d+)*)(?:$|[-_.:])"
 )
+_NUMBERED_RELEASE_RE = re.compile(r"(?i)^(?:gpt-?[345](?:\.\d)?(?:o)?(?:-[a-z0-9.]+)*|o[134]-[a-z]+|whisper-large-v\d)$")
 # Whole identifiers that are models although they carry no version (`command-r`, `nomic-embed-text`).
 KNOWN_BARE_MODELS = frozenset({
     "command-r", "command-r-plus", "command-light", "command-nightly", "nomic-embed-text", "mxbai-embed-large",
@@ -98,7 +99,7 @@ _NOT_ORG = {
     "and", "or", "input", "true", "yes", "on", "read", "src", "lib", "dist", "tmp", "var", "usr",
     "etc", "home", "opt", "bin", "data", "docs", "tests", "test", "app", "api", "v1", "v2", "http", "https",
     "models", "checkpoints", "checkpoint", "weights", "outputs", "output", "ckpt", "runs", "saved_models",
-    "artifacts", "cache", "local", "tmp", "assets", "static", "public", "fixtures", "blog", "papers", "learn",
+    "artifacts", "cache", "local", "assets", "static", "public", "fixtures", "blog", "papers", "learn",
 }
 _NOT_MODEL_WORDS = {
     "", "default", "none", "null", "nil", "true", "false", "auto", "base", "custom", "local", "test",
@@ -171,7 +172,7 @@ def is_family_mention(value: str) -> bool:
     family = head.group(0).lower() if head else ""
     if family in AMBIGUOUS_FAMILIES and not _SIZE_OR_VARIANT_RE.search(value[len(family):]):
         # `gpt-4`, `gpt-3.5-turbo`, `o1-mini`: the few ambiguous families with well-known numbered releases
-        return bool(re.match(r"(?i)^(?:gpt-?[345](?:\.\d)?(?:o)?(?:-[a-z0-9.]+)*|o[134]-[a-z]+|whisper-large-v\d)$", value))
+        return bool(_NUMBERED_RELEASE_RE.match(value))
     return True
 
 
