@@ -26,7 +26,8 @@ def run(*argv: str) -> tuple[int, str, str]:
 
 
 def test_schema_file_is_in_step_with_the_code() -> None:
-    assert json.loads(SCHEMA_FILE.read_text()) == report_schema(), "regenerate: upstream schema > schema/report.schema.json"
+    regenerate = "regenerate: upstream schema > schema/report.schema.json"
+    assert json.loads(SCHEMA_FILE.read_text()) == report_schema(), regenerate
 
 
 def test_json_report_validates_and_loads_back() -> None:

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 import time
+from dataclasses import replace
 from datetime import UTC, datetime
 
 from upstream import __version__
+from upstream.artifacts.types import ArtifactCard
 from upstream.config import ScanConfig
 from upstream.detect import runner
 from upstream.endpoints import table
 from upstream.errors import UsageError
 from upstream.inventory import build_inventory
-from upstream.artifacts.types import ArtifactCard
 from upstream.models import Detection, InventoryItem, PluginStatus, Provenance, Report, ScanStats
 from upstream.registry import detector_ids, detectors
 from upstream.sources import WalkResult, walk

@@ -58,7 +58,9 @@ _SIZE_OR_VARIANT_RE = re.compile(
     r"turbo|plus|max|preview|vision)|\d+x\d+b|instruct|chat|coder|base|it|hf|gguf|awq|gptq|"
     r"embed|embedding|reranker|large|small|medium|xl|xxl|mini|turbo|preview|vision|omni|v\d+(?:\.\d+)*)(?:$|[-_.:])"
 )
-_NUMBERED_RELEASE_RE = re.compile(r"(?i)^(?:gpt-?[345](?:\.\d)?(?:o)?(?:-[a-z0-9.]+)*|o[134]-[a-z]+|whisper-large-v\d)$")
+_NUMBERED_RELEASE_RE = re.compile(
+    r"(?i)^(?:gpt-?[345](?:\.\d)?(?:o)?(?:-[a-z0-9.]+)*|o[134]-[a-z]+|whisper-large-v\d)$"
+)
 # Whole identifiers that are models although they carry no version (`command-r`, `nomic-embed-text`).
 KNOWN_BARE_MODELS = frozenset({
     "command-r", "command-r-plus", "command-light", "command-nightly", "nomic-embed-text", "mxbai-embed-large",
