@@ -23,7 +23,8 @@ QUANTIZERS = frozenset({
     "second-state", "mradermacher", "turboderp", "lonestriker", "neuralmagic", "redhatai", "casperhansen",
     "solidrust", "gaianet", "ggml-org", "ggml", "nm-testing", "modelcloud", "qeadria", "mungert", "bullerwins",
     "dranger003", "tensorblock", "devquasar", "featherless-ai-quants", "lmstudio-ai", "onnx-community",
-    "xenova", "intel", "amd", "openvino", "cstr", "hugging-quants", "prince-canuma",
+    "xenova", "intel", "amd", "openvino", "cstr", "hugging-quants", "prince-canuma", "systran", "city96",
+    "compendiumlabs",
 })
 MIRRORS = frozenset({"nousresearch", "huggingfaceh4-mirror", "unsloth", "modelscope", "hf-internal-testing"})
 

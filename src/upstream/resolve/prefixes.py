@@ -17,7 +17,9 @@ ROUTES: dict[str, str | None] = {
     "groq": "groq",
 }
 # Prefixes that are also Hugging Face organisations: a route only when what follows is not a known HF id.
-AMBIGUOUS_ROUTES = frozenset({"openai", "mistral", "nvidia", "deepseek", "huggingface", "ai21", "cohere", "xai"})
+AMBIGUOUS_ROUTES = frozenset({
+    "openai", "mistral", "nvidia", "deepseek", "huggingface", "ai21", "cohere", "xai", "databricks",
+})
 
 # Vendor slugs used by OpenRouter, NVIDIA NIM, Cloudflare and others -> organisation id.
 VENDOR_SLUGS: dict[str, str] = {
