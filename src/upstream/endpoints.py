@@ -134,4 +134,5 @@ def _is_private(host: str) -> bool:
 def table() -> EndpointTable:
     """The embedded endpoint table (loaded once)."""
     text = resources.files("upstream.kb").joinpath("data/endpoints.yaml").read_text(encoding="utf-8")
-    return EndpointTable(yaml.safe_load(text))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return EndpointTable(yaml.load(text, Loader=loader))  # a safe loader: plain data only

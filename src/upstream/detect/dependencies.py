@@ -77,6 +77,9 @@ def requirement_name(spec: str) -> str | None:
     return m.group(1) if m else None
 
 
+_DEP_SUFFIXES = frozenset({"", ".toml", ".cfg", ".json", ".txt", ".in", ".yml", ".yaml"})
+
+
 class DependencyDetector:
     """AI SDKs declared as dependencies (requirements, pyproject, package.json)."""
 
@@ -84,6 +87,8 @@ class DependencyDetector:
     keywords: tuple[bytes, ...] = ()
 
     def wants(self, path: str, name: str, suffix: str) -> bool:
+        if suffix not in _DEP_SUFFIXES:
+            return False  # the cheap answer for most files
         low = name.lower()
         parent = path.rsplit("/", 2)[-2].lower() if "/" in path else ""
         return (

@@ -25,6 +25,7 @@ from upstream.detect.identifiers import (
     is_hf_id,
     is_plausible,
     split_route,
+    word_alternation,
 )
 from upstream.models import Confidence, Hub
 
@@ -95,7 +96,7 @@ _NOT_ORG = frozenset({"models", "model", "checkpoints", "checkpoint", "ckpt", "w
                       "org", "my-org", "my_org", "yourname", "blog", "papers", "learn", "settings", "join", "login",
                       "pricing", "organizations", "collections", "tasks", "chat", "new", "posts", "enterprise",
                       "inference-endpoints", "changelog", "github.com", "gitlab.com", "hf.co", "huggingface.co"})
-_FAMILY_ALT = "|".join(sorted((re.escape(t) for t in FAMILY_TOKENS), key=len, reverse=True))
+_FAMILY_ALT = word_alternation({t.lower() for t in FAMILY_TOKENS})
 _FAMILY_START = re.compile(rf"(?i)^({_FAMILY_ALT})")
 _HINT = re.compile(rf"(?i)(?<![a-z0-9])(?:{_FAMILY_ALT})(?![a-z])")  # a line worth tokenising
 
@@ -119,6 +120,8 @@ class DocsDetector:
     keywords: tuple[bytes, ...] = ()
 
     def wants(self, path: str, name: str, suffix: str) -> bool:
+        if suffix not in _DOC_SUFFIXES and suffix != ".txt" and name[:6].lower() != "readme":
+            return False  # the cheap answer for most files
         low = "/" + path.lower()
         stem = name.lower().split(".", 1)[0]
         if stem.startswith(_SKIP_STEMS) or any(d in low for d in _SKIP_DIRS):

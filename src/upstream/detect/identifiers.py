@@ -14,7 +14,8 @@ Three strengths of context decide how much a string must look like a model to be
 from __future__ import annotations
 
 import re
-from typing import Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 from upstream.models import Hub
 
@@ -76,7 +77,30 @@ _NOT_MODEL_ENDINGS = re.compile(
     r"webui|ui|examples?|docs|tokenizer|encoder|models|cli|app|bot|plugin|proxy|router|gateway|benchmark|eval|"
     r"evals|paper|repo|org)|4all)$"
 )
-_FAMILY_ALT = "|".join(sorted((re.escape(t) for t in FAMILY_TOKENS), key=len, reverse=True))
+def word_alternation(words: Iterable[str]) -> str:
+    """A regex alternation of literal words, built as a trie (`ab(?:c|d)?`). `re` tries the branches of an
+    alternation one by one at every position; sharing prefixes makes searches over many words much faster.
+    Greedy like a longest-first alternation, and it backtracks to shorter words the same way."""
+    trie: dict[str, Any] = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: dict[str, Any]) -> str:
+    branches = [re.escape(ch) + _trie_pattern(sub) for ch, sub in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    if "" in node:
+        body = f"(?:{body})?" if len(branches) == 1 else body + "?"
+    return body
+
+
+_FAMILY_ALT = word_alternation({t.lower() for t in FAMILY_TOKENS})
 
 # A family token followed by something concrete: a version, a size or a variant.
 _MENTION_RE = re.compile(

@@ -16,11 +16,10 @@ from typing import Any
 from upstream.artifacts.binio import ArtifactError
 from upstream.artifacts.families import families_in
 from upstream.artifacts.hub import hf_id
-from upstream.artifacts.ollama_store import BLOB_RE
-from upstream.artifacts.pickle_scan import looks_like_pickle
 from upstream.artifacts.types import ArtifactCard
-from upstream.artifacts.walk import file_card
 from upstream.detect import Detection, FileInput, ParseError
+
+_BLOB_RE = re.compile(r"^sha256[-:]([0-9a-f]{64})$")  # an Ollama store blob (as in artifacts.ollama_store)
 
 _SUFFIXES = frozenset({".gguf", ".ggml", ".safetensors", ".onnx", ".pt", ".pth", ".ckpt", ".bin", ".llamafile"})
 _TRAINER_FILES = re.compile(r"^(?:training_args\.bin|optimizer\.pt|scheduler\.pt|scaler\.pt|rng_state(?:_\d+)?\.pth"
@@ -87,7 +86,7 @@ class ModelFileDetector:
             return False
         if suffix in _SUFFIXES or name == "adapter_config.json":
             return True
-        return "/blobs/" in f"/{path}" and bool(BLOB_RE.match(name))
+        return "/blobs/" in f"/{path}" and bool(_BLOB_RE.match(name))
 
     def detect(self, file: FileInput) -> Iterator[Detection]:
         name = file.name
@@ -109,6 +108,8 @@ class ModelFileDetector:
         if file.suffix == ".bin" and not _binary_model_magic(head):
             return
         try:
+            from upstream.artifacts.walk import file_card  # the readers load on first use: most scans meet no model
+
             card = file_card(file.abspath, file.path)
         except ArtifactError as exc:
             raise ParseError(str(exc)) from None
@@ -171,5 +172,7 @@ class ModelFileDetector:
 
 def _binary_model_magic(head: bytes) -> bool:
     """A .bin that is a model: GGUF / ggml, a torch zip or pickle, or a safetensors header."""
+    from upstream.artifacts.pickle_scan import looks_like_pickle
+
     return (head[:4] in (b"GGUF", b"lmgg", b"fmgg", b"tjgg", b"algg") or looks_like_pickle(head, loose=True)
             or (len(head) > 9 and head[8:9] == b"{" and int.from_bytes(head[:8], "little") < 100_000_000))

@@ -17,6 +17,7 @@ from typing import Any
 
 from upstream.detect import Detection, FileInput, ParseError
 from upstream.detect.python_code import analyze_tree, parse
+from upstream.detect.python_prefilter import worth_parsing
 from upstream.models import Related
 
 _PY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "cache", "markdown_off"})
@@ -101,6 +102,8 @@ def _add_cell(code: _Code, index: int, text: str) -> None:
 
 def _python(code: _Code) -> list[Detection]:
     lines = list(code.lines)
+    if not worth_parsing("\n".join(lines).encode("utf-8", "replace")):
+        return []
     dropped: set[int] = set()
     for _ in range(_MAX_RETRIES):
         try:

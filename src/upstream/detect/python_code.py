@@ -16,6 +16,7 @@ from upstream.detect import Detection, FileInput, ParseError
 from upstream.detect.python_facts import collect
 from upstream.detect.python_flow import Flow
 from upstream.detect.python_keyed import Keyed
+from upstream.detect.python_prefilter import worth_parsing
 from upstream.detect.python_sinks import Hit, Sinks
 from upstream.models import EvidenceKind, Related
 
@@ -113,4 +114,5 @@ class PythonDetector:
         return suffix in SUFFIXES
 
     def detect(self, file: FileInput) -> Iterator[Detection]:
-        yield from analyze_python(file.text())
+        if worth_parsing(file.data):
+            yield from analyze_python(file.text())

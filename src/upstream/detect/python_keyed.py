@@ -51,7 +51,7 @@ _NOT_MODEL_LIBS = frozenset({"django", "rest_framework", "sqlalchemy", "factory"
 
 # Imports that make a module "AI code": there, a model-named string needs only a model id's shape;
 # elsewhere (a Django app, a CLI) it must also name a known model family.
-_AI_ROOTS = frozenset({
+AI_ROOTS = frozenset({
     "openai", "anthropic", "google", "vertexai", "mistralai", "groq", "cohere", "dashscope", "zhipuai", "zai",
     "together", "fireworks", "xai_sdk", "volcenginesdkarkruntime", "ollama", "litellm", "huggingface_hub",
     "transformers", "sentence_transformers", "diffusers", "peft", "vllm", "llama_cpp", "mlx_lm", "llama_index",
@@ -89,7 +89,7 @@ class Keyed:
         self._payload_urls: dict[int, str] | None = None
         self._routed: set[int] = set()  # LiteLLM Router `litellm_params` dicts
         roots = {q.lstrip(".").split(".")[0] for q in facts.imports.values()}
-        self.ai_context = any(r in _AI_ROOTS or r.startswith("langchain") for r in roots)
+        self.ai_context = any(r in AI_ROOTS or r.startswith("langchain") for r in roots)
 
     def run(self, handled: set[int]) -> None:
         f = self.facts
