@@ -428,6 +428,50 @@ class ScanStats:
     jobs: int
 
 
+# --------------------------------------------------------------------------- policy
+
+Severity = Literal["critical", "high", "medium", "low", "info"]
+SEVERITY_ORDER: tuple[Severity, ...] = ("critical", "high", "medium", "low", "info")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Finding:
+    """One policy rule that a model in the inventory breaks, with where and why."""
+
+    __pydantic_config__ = _CONFIG
+
+    rule: str
+    """Stable kebab-case rule id (`upstream explain RULE` prints its documentation)"""
+    severity: Severity
+    confidence: Confidence
+    message: str
+    item: str | None = None
+    """Id of the inventory item the finding is about"""
+    model: str | None = None
+    locations: list[Location] = field(default_factory=list)
+    fingerprint: str
+    """Stable across runs: hash of rule, model, endpoint and first location path (SARIF partialFingerprints)"""
+    ignored: bool = False
+    ignore_reason: str | None = None
+    ignore_expires: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicyOutcome:
+    """How the policy was applied: where it came from, its decision, and the ignores that did not apply."""
+
+    __pydantic_config__ = _CONFIG
+
+    source: str
+    """The policy file (or built-in profile) that was applied"""
+    profile: str | None = None
+    decision: Literal["pass", "fail"]
+    fail_on: Severity
+    """The lowest severity that fails the run"""
+    unused_ignores: list[str] = field(default_factory=list)
+    expired_ignores: list[str] = field(default_factory=list)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Report:
     """The one document every output format reads."""
@@ -451,5 +495,8 @@ class Report:
     """Version (content hash) of the embedded knowledge base used to resolve provenance"""
     artifacts: list[ArtifactCard] = field(default_factory=list)
     """What each model file or folder met in the tree really is (identity, evidence, format safety)"""
+    findings: list[Finding] = field(default_factory=list)
+    policy: PolicyOutcome | None = None
+    """Set when a policy was applied (`--policy`, upstream.toml or [tool.upstream])"""
     complete: bool
     """False when some input could not be read or parsed"""
