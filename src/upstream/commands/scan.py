@@ -9,7 +9,7 @@ from typing import Any, TextIO
 from upstream.commands import EXIT_INCOMPLETE, EXIT_OK
 from upstream.config import scan_config
 from upstream.models import Report
-from upstream.report import FORMATS
+from upstream.report import FORMATS, renderer
 
 
 def _size(text: str) -> int:
@@ -86,9 +86,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         if args.output:
             path = args.output if len(formats) == 1 else f"{args.output}.{fmt}"
             with open(path, "w", encoding="utf-8") as fh:
-                fh.write(FORMATS[fmt](report, False))
+                fh.write(renderer(fmt)(report, False))
         else:
-            stdout.write(FORMATS[fmt](report, _color(stdout)))
+            stdout.write(renderer(fmt)(report, _color(stdout)))
     if not args.quiet:
         stderr.write(_summary(report) + "\n")
     if args.strict and not report.complete and not args.exit_zero:

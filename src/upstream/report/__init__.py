@@ -1,16 +1,29 @@
-"""Output formats: each renders the one Report to text."""
+"""Output formats: each renders the one Report to text. Modules are imported when their format is used."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
 
 from upstream.models import Report
-from upstream.report.json_report import render_json
-from upstream.report.table import render_table
 
 Renderer = Callable[[Report, bool], str]
 
-FORMATS: dict[str, Renderer] = {
-    "json": render_json,
-    "table": render_table,
+# format id -> (module, function); every renderer takes (report, color) and returns the text to write.
+_RENDERERS: dict[str, tuple[str, str]] = {
+    "json": ("upstream.report.json_report", "render_json"),
+    "table": ("upstream.report.table", "render_table"),
+    "sarif": ("upstream.report.sarif", "render_sarif"),
+    "markdown": ("upstream.report.markdown", "render_markdown"),
+    "cyclonedx": ("upstream.report.cyclonedx", "render_cyclonedx"),
+    "spdx": ("upstream.report.spdx", "render_spdx"),
+    "html": ("upstream.report.html", "render_html"),
 }
+FORMATS: tuple[str, ...] = tuple(_RENDERERS)
+
+
+def renderer(fmt: str) -> Renderer:
+    """The renderer of a format id (KeyError for an unknown one)."""
+    module, name = _RENDERERS[fmt]
+    fn: Renderer = getattr(import_module(module), name)
+    return fn
