@@ -3,7 +3,7 @@
 Generates (or reuses) a tree of ≥50,000 files with planted references (bench/gen_tree.py), then
 alternates runs of
 
-    rg -l -F -e KW1 -e KW2 ... TREE          (the detectors' own gate keywords)
+    rg -l -i -F -e KW1 -e KW2 ... TREE       (the detectors' own gate keywords, case-insensitive like the gate)
     upstream scan TREE -f json -o /dev/null
 
 and prints the median wall time of each over N runs, their ratio, and the peak memory of the scan
@@ -32,10 +32,11 @@ from gen_tree import generate  # noqa: E402
 
 
 def keywords() -> list[str]:
+    """The keywords the scan's own gate looks for (lower-cased, deduplicated), matched case-insensitively."""
+    from upstream.detect.runner import keyword_gate
     from upstream.registry import detectors
 
-    kws = {k.decode() for d in detectors() for k in d.keywords}
-    return sorted(kws)
+    return sorted({k.decode() for d in detectors() for k in keyword_gate(d)})
 
 
 def _tree_rss_kb(root_pid: int) -> int:
@@ -103,7 +104,7 @@ def main() -> None:
         marker.write_text(str(planted))
     planted = int(marker.read_text())
     kws = keywords()
-    rg_cmd = [rg, "-l", "-F", *[x for k in kws for x in ("-e", k)], str(tree)]
+    rg_cmd = [rg, "-l", "-i", "-F", *[x for k in kws for x in ("-e", k)], str(tree)]
     up_cmd = [sys.executable, "-m", "upstream", "scan", str(tree), "-f", "json", "-o", os.devnull, "-q"]
     timed(rg_cmd, False)  # warm the page cache for both
     timed(up_cmd, False)

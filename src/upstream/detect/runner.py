@@ -60,17 +60,14 @@ def _read(path: str, limit: int, head_limit: int, head_only: bool) -> tuple[int,
     fd = os.open(path, os.O_RDONLY)
     try:
         size = os.fstat(fd).st_size
-        if head_only or size > limit:
-            limit = head_limit
-        chunks = []
-        remaining = limit
-        while remaining > 0:
-            chunk = os.read(fd, min(remaining, 1 << 20))
-            if not chunk:
+        want = min(size, head_limit if head_only or size > limit else limit)
+        data = os.read(fd, want) if want else b""
+        while len(data) < want:  # short reads: pipes, network file systems
+            more = os.read(fd, want - len(data))
+            if not more:
                 break
-            chunks.append(chunk)
-            remaining -= len(chunk)
-        return size, chunks[0] if len(chunks) == 1 else b"".join(chunks)
+            data += more
+        return size, data
     finally:
         os.close(fd)
 
