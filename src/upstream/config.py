@@ -24,13 +24,16 @@ class ScanConfig:
     detectors: tuple[str, ...] = field(default_factory=tuple)  # empty: all
     resolve: bool = True  # attach provenance from the embedded knowledge base
     online: bool = False  # also ask the Hugging Face Hub for what the knowledge base lacks
+    policy: str | None = None  # --policy FILE
+    profile: str | None = None  # --profile NAME
+    use_policy: bool = True  # --no-policy: ignore upstream.toml / [tool.upstream]
 
     def effective_jobs(self) -> int:
         return self.jobs if self.jobs > 0 else max(1, os.cpu_count() or 1)
 
     def audit(self) -> dict[str, str | int | bool | list[str]]:
         """The effective settings, for the report's audit trail."""
-        d = asdict(self)
+        d = {k: v for k, v in asdict(self).items() if v is not None}
         d["detectors"] = list(self.detectors)
         d.pop("root")
         d["jobs"] = self.effective_jobs()

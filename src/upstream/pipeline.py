@@ -15,6 +15,7 @@ from upstream.endpoints import table
 from upstream.errors import UsageError
 from upstream.inventory import build_inventory
 from upstream.models import Detection, InventoryItem, PluginStatus, Provenance, Report, ScanStats
+from upstream.policy import find_policy, with_policy
 from upstream.registry import detector_ids, detectors
 from upstream.sources import WalkResult, walk
 
@@ -68,6 +69,7 @@ def scan(config: ScanConfig) -> Report:
     if unknown:
         raise UsageError(f"unknown detector(s): {', '.join(sorted(unknown))}",
                          hint=f"known: {', '.join(detector_ids())}")
+    policy = find_policy(config.root, config.policy, config.profile) if config.use_policy else None
     started = time.perf_counter()
     dets = detectors(config.detectors or None)
     walked = WalkResult()
@@ -95,7 +97,7 @@ def scan(config: ScanConfig) -> Report:
         files_skipped=sum(1 for s in skipped if not s.path.endswith("/")), dirs_skipped=walked.dirs_skipped,
         bytes_read=result.bytes_read, seconds=round(time.perf_counter() - started, 3), jobs=jobs,
     )
-    return Report(
+    report = Report(
         tool_version=__version__,
         generated_at=datetime.now(UTC).replace(microsecond=0).isoformat(),
         root=config.root,
@@ -110,3 +112,4 @@ def scan(config: ScanConfig) -> Report:
         artifacts=artifacts,
         complete=complete,
     )
+    return with_policy(report, policy) if policy is not None else report

@@ -31,6 +31,12 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from upstream.resolve.card import render_card
 
     ref = str(args.model).strip()
+    from upstream.policy import rule_doc
+
+    doc = rule_doc(ref)
+    if doc is not None:  # a policy rule id: print its documentation
+        stdout.write(doc if doc.endswith("\n") else doc + "\n")
+        return EXIT_OK
     if not ref:
         raise UsageError("explain needs a model reference", hint="e.g. 'upstream explain deepseek-r1:7b'")
     prov = resolve(ref, hub=args.hub, provider=args.provider)

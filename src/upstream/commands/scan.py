@@ -6,7 +6,7 @@ import argparse
 import os
 from typing import Any, TextIO
 
-from upstream.commands import EXIT_INCOMPLETE, EXIT_OK
+from upstream.commands import EXIT_INCOMPLETE, EXIT_OK, EXIT_POLICY
 from upstream.config import scan_config
 from upstream.models import Report
 from upstream.report import FORMATS, renderer
@@ -44,6 +44,11 @@ def register(sub: Any) -> None:
                       help="ask the Hugging Face Hub for what the knowledge base lacks (cached; off by default)")
     scan.add_argument("--no-resolve", dest="resolve", action="store_false", default=None,
                       help="inventory only: do not attach provenance")
+    scan.add_argument("--policy", metavar="FILE",
+                      help="policy file (default: upstream.toml or [tool.upstream] in pyproject.toml at PATH)")
+    scan.add_argument("--profile", metavar="NAME", help="apply a built-in policy profile (see 'upstream policy')")
+    scan.add_argument("--no-policy", dest="use_policy", action="store_false", default=None,
+                      help="inventory only: do not apply any policy")
     scan.add_argument("--strict", action="store_true", help="exit 3 when the scan is incomplete")
     scan.add_argument("--exit-zero", action="store_true", help="always exit 0 unless the tool itself fails")
     scan.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
@@ -77,6 +82,7 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         "include_vendored": args.include_vendored, "use_gitignore": args.use_gitignore,
         "follow_symlinks": args.follow_symlinks, "online": args.online, "resolve": args.resolve,
         "max_file_size": args.max_file_size, "jobs": args.jobs,
+        "policy": args.policy, "profile": args.profile, "use_policy": args.use_policy,
         "detectors": tuple(x.strip() for x in args.detectors.split(",") if x.strip()) if args.detectors else None,
     }
     config = scan_config(args.path, flags)
@@ -91,7 +97,15 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
             stdout.write(renderer(fmt)(report, _color(stdout)))
     if not args.quiet:
         stderr.write(_summary(report) + "\n")
-    if args.strict and not report.complete and not args.exit_zero:
+        if report.policy is not None:
+            from upstream.policy import policy_summary
+
+            stderr.write(policy_summary(report) + "\n")
+    if args.exit_zero:
+        return EXIT_OK
+    if report.policy is not None and report.policy.decision == "fail":
+        return EXIT_POLICY
+    if args.strict and not report.complete:
         return EXIT_INCOMPLETE
     return EXIT_OK
 
