@@ -116,7 +116,7 @@ def test_kubernetes_args_variable_reported_at_env_value() -> None:
           value: mistralai/Mistral-7B-Instruct-v0.3
 """
     (d,) = scan("deploy.yaml", text)
-    assert (d.line, d.value, d.provider) == (8, "mistralai/Mistral-7B-Instruct-v0.3", "vllm")
+    assert (d.line, d.value, d.provider) == (8, "mistralai/Mistral-7B-Instruct-v0.3", "vllm-server")
     assert [r.line for r in d.related] == [5]
 
 
@@ -205,3 +205,66 @@ def test_alias_bombs_and_deep_nesting_are_bounded() -> None:
     with pytest.raises(ParseError):
         scan("deep.yaml", "[" * 100_000 + "]" * 100_000)
     assert time.perf_counter() - start < 5
+
+
+def test_model_catalogue_list_under_a_provider_with_a_base_url() -> None:
+    text = """{
+  "models": {
+    "providers": {
+      "relay": {
+        "baseUrl": "https://openrouter.ai/api/v1",
+        "models": [
+          { "id": "deepseek/deepseek-chat-v3.1", "name": "DeepSeek V3.1", "contextWindow": 128000 },
+          { "id": "qwen/qwen3-coder", "name": "Qwen3 Coder" }
+        ]
+      },
+      "mistral-direct": {
+        "api_url": "https://api.mistral.ai/v1",
+        "available_models": [ { "name": "mistral-large-2411", "display_name": "Large", "max_tokens": 128000 } ]
+      }
+    }
+  },
+  "inventory": { "models": [ { "id": "pixel-8", "vendor": "google" }, { "id": "t-800", "name": "T800" } ] }
+}
+"""
+    found = [d for d in scan("openclaw.json", text) if d.subject == "model"]
+    assert models(found) == [(7, "deepseek/deepseek-chat-v3.1"), (8, "qwen/qwen3-coder"), (13, "mistral-large-2411")]
+    assert found[0].base_url == "https://openrouter.ai/api/v1"
+    assert found[2].base_url == "https://api.mistral.ai/v1"
+
+
+def test_model_catalogue_keyed_by_id_and_models_of_providers_defined_in_the_file() -> None:
+    text = """{
+  "model": "homelab/qwen2.5-coder:14b",
+  "provider": {
+    "homelab": {
+      "npm": "@ai-sdk/openai-compatible",
+      "options": { "baseURL": "http://10.0.0.5:11434/v1" },
+      "models": { "qwen2.5-coder:14b": { "name": "Qwen Coder" }, "devstral:24b": {} }
+    },
+    "proxy": {
+      "options": { "baseURL": "{env:PROXY_URL}" },
+      "models": { "gpt-4.1-mini": { "name": "GPT-4.1 mini" } }
+    }
+  },
+  "keybinds": { "model_list": "<leader>m", "session_new": "<leader>n" }
+}
+"""
+    found = [d for d in scan("opencode.json", text) if d.subject == "model"]
+    assert models(found) == [(2, "homelab/qwen2.5-coder:14b"), (7, "devstral:24b"), (7, "qwen2.5-coder:14b"),
+                             (11, "gpt-4.1-mini")]
+    assert (found[0].canonical, found[0].base_url) == ("qwen2.5-coder:14b", "http://10.0.0.5:11434/v1")
+    assert found[2].base_url == "http://10.0.0.5:11434/v1" and found[3].base_url is None
+
+
+def test_agent_model_section_with_primary_and_fallbacks() -> None:
+    text = ("agents:\n  defaults:\n    model:\n      primary: anthropic/claude-sonnet-4-5\n"
+            "      fallbacks: [openai/gpt-4.1-mini, google/gemini-2.5-flash]\n    workspace: ~/agent\n")
+    assert models(scan("agent.yaml", text)) == [(4, "anthropic/claude-sonnet-4-5"), (5, "google/gemini-2.5-flash"),
+                                                (5, "openai/gpt-4.1-mini")]
+
+
+def test_ini_with_a_stray_latin1_byte_keeps_its_other_lines() -> None:
+    data = "[llm]\n; réglages par défaut\nmodel = gpt-4o-mini\n".encode("latin-1")
+    found = list(ConfigFileDetector().detect(FileInput("app.ini", "/nonexistent/app.ini", len(data), data)))
+    assert models(found) == [(3, "gpt-4o-mini")]

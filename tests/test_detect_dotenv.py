@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from upstream.detect import Detection, FileInput
+import pytest
+
+from upstream.detect import Detection, FileInput, ParseError
 from upstream.detect.dotenv import DotenvDetector, parse_dotenv
 
 
@@ -66,3 +68,12 @@ def test_look_alikes() -> None:
             "CHAT_MODEL=your-model-here\nTITLE_MODEL=current_model\nDEBUG_MODEL=false\n"
             "NEXT_PUBLIC_API_BASE_URL=http://localhost:3000/api\n# OPENAI_MODEL=gpt-4o\n")
     assert scan(text) == []
+
+
+def test_a_stray_non_utf8_byte_costs_only_its_own_line() -> None:
+    data = "OPENAI_MODEL=gpt-4o\nAPP_TITLE=Caf\xe9 bot\nEMBEDDING_MODEL=text-embedding-3-small\n".encode("latin-1")
+    found = list(DotenvDetector().detect(FileInput(".env", "/nonexistent/.env", len(data), data)))
+    assert [(d.line, d.value) for d in found] == [(1, "gpt-4o"), (3, "text-embedding-3-small")]
+    binary = bytes(range(256)) * 8
+    with pytest.raises(ParseError):
+        list(DotenvDetector().detect(FileInput(".env", "/nonexistent/.env", len(binary), binary)))

@@ -44,6 +44,7 @@ PROVIDER_ENDPOINTS: dict[str, str | None] = {
     "web-llm": "in-process", "node-llama-cpp": "in-process", "replicate": "replicate", "keras": "in-process",
     "ultralytics": "in-process", "gpt4all": "in-process", "volcengine": "volcengine-ark", "tgi": "local",
     "tei": "local", "sglang": "local", "lmdeploy": "local", "lmstudio": "local-lmstudio",
+    "vllm-server": "local-vllm", "llama-cpp-server": "local-llamacpp",
 }
 
 

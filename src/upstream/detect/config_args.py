@@ -66,6 +66,8 @@ _GENERIC_DENY = frozenset({
 def _value(ctx: Ctx, tok: Tok) -> tuple[str, int, str, tuple[Related, ...]] | None:
     """The literal a word stands for, where it is written, and the command line when it is elsewhere."""
     text = tok.text.strip()
+    if "`" in text:  # a command substitution: its output is unknown
+        return None
     if "$" not in text:
         return text, tok.line, ctx.snip(tok.line), ()
     m = _VAR_RE.fullmatch(text)
@@ -73,10 +75,12 @@ def _value(ctx: Ctx, tok: Tok) -> tuple[str, int, str, tuple[Related, ...]] | No
         name = m.group(1) or m.group(2) or m.group(3)
         a = ctx.variables.get(name)
         if a is not None:
+            if "$" in a.value:
+                return None
             return a.value, a.line, a.snippet or ctx.snip(a.line), (Related(tok.line, "used in this command"),)
     if text.startswith("${") and text.endswith("}"):
         default = unwrap(text)
-        return (default, tok.line, ctx.snip(tok.line), ()) if default else None
+        return (default, tok.line, ctx.snip(tok.line), ()) if default and "$" not in default else None
     parts: list[str] = []
     pos = 0
     for vm in _VAR_RE.finditer(text):
@@ -85,7 +89,10 @@ def _value(ctx: Ctx, tok: Tok) -> tuple[str, int, str, tuple[Related, ...]] | No
             return None
         parts.append(text[pos:vm.start()] + a.value)
         pos = vm.end()
-    return "".join(parts) + text[pos:], tok.line, ctx.snip(tok.line), ()
+    value = "".join(parts) + text[pos:]
+    if "$" in value:  # `$1`, `$@`, `${2}`, `$(cmd)`: positional or unknown, never a literal model
+        return None
+    return value, tok.line, ctx.snip(tok.line), ()
 
 
 def report(ctx: Ctx, tok: Tok, tool: Tool | None, *, hub: Hub | None = None, note: str | None = None,

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from upstream.detect import Detection
 from upstream.detect.config_args import Assignment, Ctx, Tok, read_generic, read_tool
 from upstream.detect.config_env import EnvVar, env_detections
+from upstream.detect.config_http import POWERSHELL_COMMANDS, read_http
 from upstream.detect.config_keys import model_detection
 from upstream.detect.config_tools import TOOLS, image_tool, module_tool
 from upstream.detect.identifiers import hf_id_from_url, is_hf_id
@@ -154,12 +155,15 @@ def _dispatch(ctx: Ctx, cmd: list[Tok]) -> None:
         _container(ctx, name, rest)
     elif re.match(r"^(?:python|py)(?:\d+(?:\.\d+)*)?$", name):
         _python(ctx, rest)
-    elif name in ("git", "wget", "curl", "aria2c", "git-lfs"):
+    elif name in ("curl", "wget", "http", "https", "xh", "xhs") or name in POWERSHELL_COMMANDS:
+        read_http(ctx, name, rest)
+        _urls(ctx, rest)
+    elif name in ("git", "aria2c", "git-lfs"):
         _urls(ctx, rest)
     elif name in TOOLS:
         read_tool(ctx, TOOLS[name], rest, cmd[0])
-    elif name in ("main", "server") and "/" in cmd[0].text:
-        read_tool(ctx, TOOLS["llama-cli"], rest, cmd[0])
+    elif name in ("main", "server") and "/" in cmd[0].text:  # llama.cpp's binaries before their rename
+        read_tool(ctx, TOOLS["llama-server" if name == "server" else "llama-cli"], rest, cmd[0])
     else:
         read_generic(ctx, rest, cmd[0])
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from upstream.detect import Detection
 from upstream.detect.config_commands import Assignment, Tok, detect_command_line, split_words
 from upstream.detect.config_env import EnvVar, env_detections
+from upstream.detect.config_heredoc import Heredoc, format_for_path, heredocs_in, scan_heredoc, sniff
 from upstream.detect.config_keys import dedupe, model_detection
 from upstream.detect.config_script import record_assignment, scan_script
 from upstream.detect.config_tools import image_tool
@@ -21,7 +22,7 @@ from upstream.detect.identifiers import hf_id_from_url, is_hf_id, is_plausible
 
 _ESCAPE_RE = re.compile(r"^#\s*escape\s*=\s*(\S)\s*$", re.I)
 _INSTR_RE = re.compile(r"^\s*([A-Za-z]+)\s+(.*)$", re.S)
-_HEREDOC_RE = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
+_HEREDOC_RE = re.compile(r"<<-?[ \t]*(?:'[^'\n]+'|\"[^\"\n]+\"|\\?[^\s;&|<>()'\"`$]+)")
 _COPY_SUFFIXES = (".gguf", ".ggml", ".safetensors", ".onnx", ".llamafile")
 
 
@@ -31,7 +32,7 @@ class _Instr:
     args: str
     line: int
     pieces: list[int]
-    heredoc: list[tuple[int, str]] = field(default_factory=list)
+    heredocs: list[Heredoc] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -75,11 +76,11 @@ def _instructions(lines: list[str]) -> list[_Instr]:
         if not m:
             continue
         instr = _Instr(m.group(1).upper(), m.group(2).strip(), start, pieces)
-        hd = _HEREDOC_RE.search(instr.args)
-        if hd and instr.keyword in ("RUN", "COPY", "ADD"):
-            end = hd.group(2)
-            while i < len(lines) and lines[i].strip() != end:
-                instr.heredoc.append((i + 1, lines[i]))
+        if instr.keyword in ("RUN", "COPY", "ADD") and "<<" in instr.args:
+            instr.heredocs = heredocs_in(instr.args, instr.line)
+        for doc in instr.heredocs:
+            while i < len(lines) and lines[i].strip() != doc.delimiter:
+                doc.body.append((i + 1, lines[i]))
                 i += 1
             i += 1
         out.append(instr)
@@ -146,7 +147,7 @@ def scan_dockerfile(text: str, detector: str = "shell") -> list[Detection]:
             else:
                 stage.cmd = toks
         elif kw in ("ADD", "COPY"):
-            found.extend(_copy(instr, lines, detector))
+            found.extend(_copy(instr, lines, detector, known))
     for st in all_stages:
         found.extend(_final_command(st, lines, known, detector))
     tool = next((image_tool(s.image) for s in reversed(all_stages) if image_tool(s.image)), None)
@@ -181,10 +182,16 @@ def _run(instr: _Instr, lines: list[str], known: dict[str, Assignment]) -> list[
         return detect_command_line([t.text for t in toks], instr.line, token_lines=[t.line for t in toks],
                                    lines=lines, variables=known)
     out: list[Detection] = []
-    if instr.heredoc:
-        first = instr.heredoc[0][0]
-        out.extend(scan_script("\n".join(t for _, t in instr.heredoc), first_line=first, lines=lines,
-                               variables=known))
+    if instr.heredocs:
+        command = _HEREDOC_RE.sub(" ", re.sub(r"^(--[\w-]+(=\S+)?\s+)+", "", instr.args))
+        words = split_words(instr.args)
+        for doc in instr.heredocs:
+            if command.strip():
+                out.extend(scan_heredoc(doc, lines=lines, variables=known, words=words))
+            else:  # `RUN <<EOF`: the body is the step's script
+                body_text = "\n".join(t for _, t in doc.body)
+                fmt = sniff(body_text) if body_text.lstrip().startswith("#!") else "script"
+                out.extend(scan_heredoc(doc, lines=lines, variables=known, words=words, fmt=fmt, target="RUN"))
     body: list[str] = []
     for n in range(instr.line, instr.pieces[-1] + 1):
         text = lines[n - 1]
@@ -194,15 +201,23 @@ def _run(instr: _Instr, lines: list[str], known: dict[str, Assignment]) -> list[
         if n not in instr.pieces:
             text = "\\"
         body.append(text)
-    if instr.heredoc:
-        body[-1] = _HEREDOC_RE.sub("", body[-1])
+    if instr.heredocs:
+        body = [_HEREDOC_RE.sub("", b) for b in body]
     out.extend(scan_script("\n".join(body), first_line=instr.line, lines=lines, variables=known))
     return out
 
 
-def _copy(instr: _Instr, lines: list[str], detector: str) -> list[Detection]:
+def _copy(instr: _Instr, lines: list[str], detector: str, known: dict[str, Assignment]) -> list[Detection]:
     words = [w for w in split_words(instr.args) if not w.startswith("--")]
     out: list[Detection] = []
+    if instr.heredocs:  # `COPY <<EOF /app/config.yaml`: a file written from the Dockerfile itself
+        dest = words[-1] if words and not words[-1].startswith("<") and words[-1] != instr.heredocs[-1].delimiter \
+            else ""
+        for doc in instr.heredocs:
+            name = dest if dest and not dest.endswith("/") else doc.delimiter
+            out.extend(scan_heredoc(doc, lines=lines, variables=known, words=words, detector=detector,
+                                    fmt=format_for_path(name) or "", target=name))
+        return out
     for w in words[:-1]:
         repo = hf_id_from_url(w)
         line = next((n for n in instr.pieces if w in lines[n - 1]), instr.line)

@@ -46,7 +46,8 @@ _PREFIX_PROVIDERS: tuple[tuple[str, str], ...] = (
     ("zhipu", "zhipuai"), ("zhipuai", "zhipuai"), ("bigmodel", "zhipuai"), ("deepseek", "deepseek"),
     ("moonshot", "moonshot"),
     ("together", "together"), ("fireworks", "fireworks"), ("openrouter", "openrouter"), ("xai", "xai"),
-    ("grok", "xai"), ("bedrock", "bedrock"), ("ollama", "ollama"), ("vllm", "vllm"), ("lmstudio", "lmstudio"),
+    ("grok", "xai"), ("bedrock", "bedrock"), ("ollama", "ollama"), ("vllm", "vllm-server"),
+    ("lmstudio", "lmstudio"),
 )
 
 

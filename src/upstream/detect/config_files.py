@@ -10,12 +10,14 @@ the model-artifact detector; package manifests and lock files to the dependency 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from upstream.detect import Detection, FileInput, ParseError
 from upstream.detect.config_keys import dedupe
+from upstream.detect.config_text import lenient_text
 from upstream.detect.config_tree import Map, Node, load_ini, load_json, load_toml, load_yaml
 from upstream.detect.config_walk import ConfigWalker
+from upstream.models import EvidenceKind
 
 _YAML = frozenset({".yaml", ".yml"})
 _JSON = frozenset({".json", ".jsonc"})
@@ -53,25 +55,33 @@ class ConfigFileDetector:
         return suffix in _YAML or suffix in _JSON or suffix in _INI or suffix == ".toml"
 
     def detect(self, file: FileInput) -> Iterator[Detection]:
-        text = file.text()
-        lines = text.splitlines()
         suffix = file.suffix
-        if suffix in _YAML:
-            docs = _yaml_docs(text)
-        elif suffix in _JSON:
-            docs = [load_json(text)]
-            if _hf_file(file.name, docs[0]):
-                return
-        elif suffix == ".toml":
-            docs = [load_toml(text)]
-        else:
-            docs = [load_ini(text, strict=suffix == ".ini" and _looks_ini(text))]
-        found: list[Detection] = []
-        for doc in docs:
-            if isinstance(doc, Map) and {k.lower() for k, _, _ in doc.entries} & _NOT_CONFIG_KEYS:
-                continue
-            found.extend(ConfigWalker(lines, kind="config", detector=self.id).run(doc))
-        yield from dedupe(found)
+        fmt = "yaml" if suffix in _YAML else "json" if suffix in _JSON else "toml" if suffix == ".toml" else "ini"
+        text = lenient_text(file) if fmt == "ini" else file.text()  # INI is read line by line
+        yield from scan_config_text(text, fmt, text.splitlines(), detector=self.id,
+                                    strict_ini=suffix == ".ini" and _looks_ini(text))
+
+
+def scan_config_text(text: str, fmt: str, lines: Sequence[str], *, kind: EvidenceKind = "config",
+                     detector: str = "config", strict_ini: bool = False) -> list[Detection]:
+    """Models and endpoints in a `yaml`, `json`, `toml` or `ini` document (`lines`: the file's lines,
+    for snippets). Raises ParseError when the text is broken in that format."""
+    if fmt == "yaml":
+        docs = _yaml_docs(text)
+    elif fmt == "json":
+        docs = [load_json(text)]
+        if _hf_file(docs[0]):
+            return []
+    elif fmt == "toml":
+        docs = [load_toml(text)]
+    else:
+        docs = [load_ini(text, strict=strict_ini)]
+    found: list[Detection] = []
+    for doc in docs:
+        if isinstance(doc, Map) and {k.lower() for k, _, _ in doc.entries} & _NOT_CONFIG_KEYS:
+            continue
+        found.extend(ConfigWalker(list(lines), kind=kind, detector=detector).run(doc))
+    return dedupe(found)
 
 
 def _yaml_docs(text: str) -> list[Node]:
@@ -83,7 +93,7 @@ def _yaml_docs(text: str) -> list[Node]:
         raise
 
 
-def _hf_file(name: str, doc: Node) -> bool:
+def _hf_file(doc: Node) -> bool:
     """A Hugging Face model-folder file (config.json and friends): another detector's business."""
     return isinstance(doc, Map) and bool({k for k, _, _ in doc.entries} & _HF_KEYS)
 

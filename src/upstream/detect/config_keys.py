@@ -44,7 +44,7 @@ PROVIDER_NAMES: dict[str, str | None] = {
     "huggingface_inference": "hf-inference", "huggingface-api": "hf-inference",
     "transformers": "transformers", "sentence-transformers": "sentence-transformers",
     "sentence_transformers": "sentence-transformers", "sentencetransformers": "sentence-transformers",
-    "vllm": "vllm", "llamacpp": "llama-cpp", "llama-cpp": "llama-cpp", "llama.cpp": "llama-cpp",
+    "vllm": "vllm-server", "llamacpp": "llama-cpp", "llama-cpp": "llama-cpp", "llama.cpp": "llama-cpp",
     "llama_cpp": "llama-cpp", "lmstudio": "lmstudio", "lm_studio": "lmstudio", "lm-studio": "lmstudio",
     "mlx": "mlx",
 }
@@ -111,6 +111,7 @@ _NOT_MODEL_PARTS = frozenset({
 SECTION_MODEL_KEYS = frozenset({
     "name", "id", "path", "name_or_path", "pretrained", "repo", "repo_id", "hf_id", "hf_path",
     "identifier", "model", "model_name", "model_id", "pretrained_model_name_or_path", "checkpoint",
+    "primary", "fallback",  # agent configs: `model: {primary: anthropic/claude-..., fallbacks: [...]}`
 })
 _SECTION_WORDS = frozenset({
     "llm", "language_model", "lm", "embedder", "embedding", "embeddings", "reranker", "teacher", "student",

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from upstream.detect import Detection
 from upstream.detect.config_commands import Assignment, detect_command_line, split_words, strip_comment
 from upstream.detect.config_env import EnvVar, env_detections
+from upstream.detect.config_heredoc import Heredoc, heredocs_in, scan_heredoc
 from upstream.detect.config_keys import dedupe, unwrap
 from upstream.models import EvidenceKind
 
@@ -30,7 +31,7 @@ _PS_ASSIGN_RE = re.compile(r"^\$(?:env:)?([A-Za-z_]\w*)\s*=\s*[\"']?([^\"']*)[\"
 _MAKE_REF_RE = re.compile(r"\$[({]([A-Za-z_][\w.]*)[)}]")
 _BAT_REF_RE = re.compile(r"%([A-Za-z_]\w*)%")
 _PS_REF_RE = re.compile(r"\$env:([A-Za-z_]\w*)", re.I)
-_HEREDOC_RE = re.compile(r"<<-?\s*(['\"]?)([A-Za-z_]\w*)\1")
+_PS_CAPTURE_RE = re.compile(r"^\$[A-Za-z_][\w:]*\s*=\s*(?=[A-Za-z])")  # `$reply = Invoke-RestMethod ...`
 MAX_LINES = 20_000
 
 
@@ -39,37 +40,121 @@ def _literal(raw: str) -> str | None:
     if len(v) >= 2 and v[0] == v[-1] and v[0] in "\"'":
         v = v[1:-1]
     if v.startswith("${"):
-        return unwrap(v)
+        value = unwrap(v)
+        return value if value and "$" not in value else None
     if "$" in v or "`" in v or not v:
         return None
     return v
 
 
-def logical_lines(text: str, first_line: int = 1, continuation: str = "\\") -> list[tuple[int, str, list[int]]]:
-    """(first line, joined text, line of each joined piece) for every logical line; heredoc bodies skipped."""
-    out: list[tuple[int, str, list[int]]] = []
-    pending: list[tuple[int, str]] = []
-    heredoc: str | None = None
-    for i, raw in enumerate(text.splitlines()[:MAX_LINES]):
+class LogicalLine(NamedTuple):
+    """One command line: its first line, its text, the line of each joined piece, the heredocs it opens."""
+
+    start: int
+    text: str
+    pieces: list[int]
+    heredocs: list[Heredoc]
+
+
+_MAX_QUOTED_LINES = 200  # a quote left open longer than this is a stray one, not a multi-line argument
+
+
+def logical_lines(text: str, first_line: int = 1, continuation: str = "\\", quotes: bool = False,
+                  ) -> list[LogicalLine]:
+    """Every logical line: `\\`-continued lines joined with a blank, and with `quotes`, lines inside a
+    quoted argument (`-d '{` ... `}'`) joined with a newline. Heredoc bodies are not lines of their
+    own: they are collected into the heredocs of the line that opens them."""
+    out: list[LogicalLine] = []
+    pending: list[tuple[int, str, str]] = []  # (line, text, how it joins the next: "q" newline, "c" blank)
+    raw_lines = text.splitlines()[:MAX_LINES]
+    waiting: list[Heredoc] = []  # heredocs whose bodies come next
+    quote = ""
+    plain_until = 0  # after a stray quote, lines before this index are read without quote tracking
+    i = 0
+    while i < len(raw_lines):
+        raw = raw_lines[i]
         n = first_line + i
-        if heredoc is not None:
-            if raw.strip() == heredoc:
-                heredoc = None
+        i += 1
+        if waiting:
+            doc = waiting[0]
+            if raw.strip() == doc.delimiter:
+                waiting.pop(0)
+            elif len(doc.body) < MAX_LINES:
+                doc.body.append((n, raw))
             continue
         stripped = raw.rstrip()
-        if stripped.endswith(continuation) and not stripped.endswith(continuation * 2):
-            pending.append((n, stripped[: -len(continuation)]))
+        if quotes and i > plain_until:
+            quote = _open_quote(stripped, quote)
+            if quote and len(pending) < _MAX_QUOTED_LINES and i < len(raw_lines):
+                if stripped.endswith(continuation) and not stripped.endswith(continuation * 2):
+                    stripped = stripped[: -len(continuation)]  # a continuation inside "..." (or a Dockerfile)
+                pending.append((n, stripped, "q"))
+                continue
+            if quote:  # a stray quote, never closed: read these lines again, each on its own
+                plain_until = i
+                i = (pending[0][0] if pending else n) - first_line
+                pending = []
+                quote = ""
+                continue
+        if stripped.endswith(continuation) and not stripped.endswith(continuation * 2) and not _comment_only(
+                stripped):
+            pending.append((n, stripped[: -len(continuation)], "c"))
             continue
-        pending.append((n, stripped))
-        joined = " ".join(p[1] for p in pending)
-        out.append((pending[0][0], joined, [p[0] for p in pending]))
+        pending.append((n, stripped, ""))
+        joined = _join(pending)
+        docs = heredocs_in(strip_comment(joined), pending[0][0]) if "<<" in joined else []
+        out.append(LogicalLine(pending[0][0], joined, [p[0] for p in pending], docs))
+        waiting.extend(docs)
         pending = []
-        hd = _HEREDOC_RE.search(joined)
-        if hd and "<<<" not in joined:
-            heredoc = hd.group(2)
     if pending:
-        out.append((pending[0][0], " ".join(p[1] for p in pending), [p[0] for p in pending]))
+        out.append(LogicalLine(pending[0][0], _join(pending), [p[0] for p in pending], []))
     return out
+
+
+def _join(pending: list[tuple[int, str, str]]) -> str:
+    """Pieces joined: after a piece inside an open quote with a newline, after a continuation with a blank."""
+    parts: list[str] = []
+    for k, (_, text, how) in enumerate(pending):
+        parts.append(text)
+        if k < len(pending) - 1:
+            parts.append("\n" if how == "q" else " ")
+    return "".join(parts)
+
+
+def _comment_only(text: str) -> bool:
+    return text.lstrip().startswith("#")
+
+
+def _open_quote(text: str, quote: str) -> str:
+    """The quote still open at the end of `text` when `quote` was open at its start (shell rules)."""
+    i = 0
+    n = len(text)
+    while i < n:
+        c = text[i]
+        if quote == "'":
+            if c == "'":
+                quote = ""
+        elif quote == "$'":  # ANSI-C quoting: backslash escapes, `\'` included
+            if c == "\\":
+                i += 1
+            elif c == "'":
+                quote = ""
+        elif quote == '"':
+            if c == "\\":
+                i += 1
+            elif c == '"':
+                quote = ""
+        elif c == "\\":
+            i += 1
+        elif c == "$" and text[i + 1:i + 2] == "'":
+            quote = "$'"
+            i += 1
+        elif c in "'\"":
+            quote = c
+        elif c == "#" and (i == 0 or text[i - 1] in " \t;|&("):
+            break
+        i += 1
+    return quote
 
 
 def _token_lines(words: list[str], pieces: list[int], lines_text: Sequence[str], first: int) -> list[int]:
@@ -78,12 +163,14 @@ def _token_lines(words: list[str], pieces: list[int], lines_text: Sequence[str],
     out: list[int] = []
     k = 0
     for w in words:
+        head = w.split("\n", 1)[0]
         j = k
-        while j < len(pieces) and w not in _line(lines_text, pieces[j], first):
+        while j < len(pieces) and head not in _line(lines_text, pieces[j], first):
             j += 1
         if j < len(pieces):
             k = j
         out.append(pieces[k])
+        k = min(k + w.count("\n"), len(pieces) - 1)  # a quoted word over several lines ends further down
     return out
 
 
@@ -95,13 +182,15 @@ def _line(lines_text: Sequence[str], n: int, first: int) -> str:
 def scan_script(
     text: str, *, first_line: int = 1, kind: EvidenceKind = "config", detector: str = "shell",
     lines: Sequence[str] | None = None, variables: Mapping[str, Assignment] | None = None,
-    dialect: Dialect = "sh", snippet: str = "", image: str | None = None,
+    dialect: Dialect = "sh", snippet: str = "", image: str | None = None, depth: int = 0,
 ) -> list[Detection]:
     """Model references in a script whose first line is `first_line` of its file.
 
     `lines` are the file's lines (for snippets; line n is `lines[n - 1]`); without them each
     detection carries the script's own line, or `snippet`. `variables` seeds the assignments
     (Dockerfile ARG/ENV, Makefile variables). `image` hands each command to a container image.
+    Heredoc bodies are read in the format of what they are written to (`config_heredoc`); `depth`
+    counts the heredocs this script is nested in.
     """
     own = text.splitlines()
     file_lines = lines if lines is not None else ([""] * (first_line - 1) + own)
@@ -111,7 +200,12 @@ def scan_script(
     array: str | None = None  # a multi-line array being read
     env: list[EnvVar] = []
     found: list[Detection] = []
-    for start, joined, pieces in logical_lines(text, first_line):
+    for start, joined, pieces, docs in logical_lines(text, first_line, quotes=dialect == "sh"):
+        if docs:
+            words_all = split_words(joined.strip())
+            for doc in docs:
+                found.extend(scan_heredoc(doc, lines=file_lines, variables=known, words=words_all, kind=kind,
+                                          detector=detector, depth=depth))
         body = joined.strip()
         if not body or body.startswith("#") or (dialect == "bat" and body.lower().startswith(("rem ", "::"))):
             continue
@@ -128,7 +222,7 @@ def scan_script(
             if m:
                 record_assignment(m.group(1), m.group(2), start, file_lines, known, env)
                 continue
-            body = _PS_REF_RE.sub(r"${\1}", _BAT_REF_RE.sub(r"${\1}", body))
+            body = _PS_REF_RE.sub(r"${\1}", _BAT_REF_RE.sub(r"${\1}", _PS_CAPTURE_RE.sub("", body)))
         else:
             m = _DEFAULT_ASSIGN_RE.match(body)
             if m:

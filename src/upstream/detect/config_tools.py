@@ -7,7 +7,7 @@ serves it, and where the id lives (Hugging Face repo, Ollama tag, local file).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from upstream.models import Hub
 
@@ -36,8 +36,9 @@ def _fs(*words: str) -> frozenset[str]:
     return frozenset(words)
 
 
-_VLLM = Tool("vllm", flags=_fs("--model"), positional=1, subcommands=_fs("serve"), first_only=True)
-_VLLM_SERVER = Tool("vllm", flags=_fs("--model"), positional=1, first_only=True)
+# Servers are local endpoints (`vllm-server`, `llama-cpp-server`), not weights loaded in-process.
+_VLLM = Tool("vllm-server", flags=_fs("--model"), positional=1, subcommands=_fs("serve"), first_only=True)
+_VLLM_SERVER = Tool("vllm-server", flags=_fs("--model"), positional=1, first_only=True)
 _TGI = Tool("tgi", flags=_fs("--model-id"))
 _TEI = Tool("tei", flags=_fs("--model-id"))
 _OLLAMA = Tool("ollama", positional=1, subcommands=_fs("pull", "run", "show"), hub="ollama",
@@ -57,6 +58,7 @@ _LLAMA_CPP = Tool(
                "-hfrd": "huggingface", "--hf-repo-draft": "huggingface"},
     quant_suffix=True, generic_flags=False,
 )
+_LLAMA_SERVER = replace(_LLAMA_CPP, provider="llama-cpp-server")
 _MLX = Tool("mlx", flags=_fs("--model", "--hf-path"))
 _LMDEPLOY = Tool("lmdeploy", positional=1, subcommands=_fs("serve", "chat", "lite"),
                  nested=_fs("api_server", "gradio", "triton", "auto_awq", "auto_gptq", "calibrate", "smooth_quant"),
@@ -70,15 +72,16 @@ _LMS = Tool("lmstudio", positional=1, subcommands=_fs("get", "load"), generic_fl
 _YOLO = Tool(None, kv_flags=_fs("model"), generic_flags=False)
 _SGLANG = Tool("sglang", flags=_fs("--model-path", "--model"))
 _FASTCHAT = Tool(None, flags=_fs("--model-path"))
-_LLAMA_CPP_PY = Tool("llama-cpp", flags=_fs("--model"), hub="file")
+_LLAMA_CPP_PY = Tool("llama-cpp-server", flags=_fs("--model"), hub="file")
 _RUNS_COMMAND = Tool(None, image_runs_command=True)
 _GENERIC = Tool(None, flags=_fs("--model-id"))
 
+_LLAMA_SERVERS = ("llama-server", "whisper-server")
 _LLAMA_BINARIES = (
-    "llama-server", "llama-cli", "llama-simple", "llama-simple-chat", "llama-mtmd-cli", "llama-llava-cli",
+    "llama-cli", "llama-simple", "llama-simple-chat", "llama-mtmd-cli", "llama-llava-cli",
     "llama-minicpmv-cli", "llama-qwen2vl-cli", "llama-gemma3-cli", "llama-bench", "llama-perplexity",
     "llama-embedding", "llama-speculative", "llama-lookup", "llama-parallel", "llama-batched", "llama-infill",
-    "llama-passkey", "llama-imatrix", "llamafile", "whisper-cli", "whisper-server",
+    "llama-passkey", "llama-imatrix", "llamafile", "whisper-cli",
 )
 _MLX_COMMANDS = ("mlx_lm.generate", "mlx_lm.server", "mlx_lm.chat", "mlx_lm.lora", "mlx_lm.fuse",
                  "mlx_lm.convert", "mlx_lm.evaluate", "mlx_lm.cache_prompt", "mlx_lm", "mlx_vlm.generate")
@@ -87,7 +90,8 @@ TOOLS: dict[str, Tool] = {
     "vllm": _VLLM, "text-generation-launcher": _TGI, "text-embeddings-router": _TEI, "ollama": _OLLAMA,
     "huggingface-cli": _HF, "hf": _HF, "tune": _TUNE, "modelscope": _MODELSCOPE, "lmdeploy": _LMDEPLOY,
     "openai": _OPENAI_CLI, "llm": _LLM_CLI, "aider": _ROUTED, "litellm": _ROUTED, "lms": _LMS, "yolo": _YOLO,
-    **{name: _LLAMA_CPP for name in _LLAMA_BINARIES}, **{name: _MLX for name in _MLX_COMMANDS},
+    **{name: _LLAMA_CPP for name in _LLAMA_BINARIES}, **{name: _LLAMA_SERVER for name in _LLAMA_SERVERS},
+    **{name: _MLX for name in _MLX_COMMANDS},
 }
 
 _MODULES: dict[str, Tool] = {
@@ -122,7 +126,8 @@ def image_tool(image: str) -> Tool | None:
     if "text-embeddings-inference" in repo:
         return _TEI
     if "llama.cpp" in repo or repo.endswith("llama-cpp-server"):
-        return _LLAMA_CPP
+        tag = ref[colon + 1:] if colon > slash else ""
+        return _LLAMA_SERVER if "server" in tag or repo.endswith("llama-cpp-server") else _LLAMA_CPP
     if repo.endswith("ollama/ollama") or repo == "ollama":
         return Tool("ollama", positional=1, subcommands=_fs("pull", "run"), hub="ollama", generic_flags=False)
     if repo.endswith(("lmsysorg/sglang", "openmmlab/lmdeploy", "xprobe/xinference")):

@@ -9,9 +9,18 @@ commands, and its nested model sections (`model: {name: ..., revision: ...}`). L
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from upstream.detect import Detection
+from upstream.detect.config_catalogue import (
+    NamedProvider,
+    catalogue_url,
+    entry_id,
+    keyed_ids,
+    map_endpoints,
+    named_providers,
+    split_named,
+)
 from upstream.detect.config_commands import Assignment, detect_command_line, split_words
 from upstream.detect.config_env import EnvVar, env_detections, prefix_provider
 from upstream.detect.config_formats import litellm_models, promptfoo_models, scalar_text
@@ -40,6 +49,7 @@ from upstream.detect.config_keys import (
 from upstream.detect.config_script import scan_script
 from upstream.detect.config_tools import image_tool
 from upstream.detect.config_tree import MAX_DEPTH, MAX_NODES, Map, Node, Scalar, Seq
+from upstream.detect.identifiers import canonical_id, guess_hub, is_plausible
 from upstream.models import EvidenceKind
 
 _SCRIPT_KEYS = frozenset({"run", "script", "before_script", "after_script", "commands", "cmds", "exec",
@@ -51,7 +61,7 @@ _SKIP_SUBTREES = frozenset({"labels", "annotations", "match_labels", "match_expr
                             "common_labels"})
 _ENV_KEYS = frozenset({"env", "environment", "envs", "env_vars", "environment_variables", "extra_env"})
 _LIST_SUBKEYS = frozenset({"default", "list", "available", "supported", "enabled", "allowed", "names", "pull",
-                           "run", "preload", "download"})
+                           "run", "preload", "download", "fallbacks", "fallback"})
 # Mapping names that say which operator serves what is inside (`openai: {...}`, `[ollama]`); family
 # names (`qwen`, `deepseek`, `mistral`) are left out: a `qwen:` section often describes local weights.
 _SECTION_PROVIDERS = frozenset({
@@ -81,6 +91,7 @@ class ConfigWalker:
         self.visits = 0
         self.file_ai = False
         self.root: Map | None = None
+        self.named: dict[str, NamedProvider] = {}
 
     def snip(self, line: int) -> str:
         return self.lines[line - 1] if 0 < line <= len(self.lines) else ""
@@ -88,6 +99,7 @@ class ConfigWalker:
     def run(self, root: Node) -> list[Detection]:
         self.root = root if isinstance(root, Map) else None
         self.file_ai = self._has_ai_keys(root, 0)
+        self.named = named_providers(root)
         self._visit(root, _Scope(()), 0)
         return self.out
 
@@ -128,7 +140,7 @@ class ConfigWalker:
             is_ai_word(norm_key(p)) for p in scope.path[-3:])
         ai = near_ai or self.file_ai
         provider, provider_url, explicit = self._provider(m, scope)
-        endpoints = self._endpoints(m)
+        endpoints = map_endpoints(m)
         tie = next((u for _, u, s, _ in endpoints if s != "weak"), None) or next(
             (u for _, u, s, _ in endpoints if s == "weak" and ai), None) or provider_url
         base_url = tie or scope.endpoint
@@ -168,10 +180,18 @@ class ConfigWalker:
             elif self._is_model_entry(nk, scope) and isinstance(value, Scalar):
                 reported += self._model(value, nk, scope, ai, provider, base_url, revision)
             elif (is_model_key(nk) or is_model_list_key(nk)) and isinstance(value, Seq):
+                cat_url, has_url = catalogue_url(m, base_url)
+                tied = has_url or provider is not None
                 for item in value.items:
                     if isinstance(item, Scalar):
                         reported += self._model(item, nk, scope, ai, provider, base_url, revision)
+                    elif isinstance(item, Map) and is_model_list_key(nk) and (node := entry_id(item, tied)):
+                        reported += self._model(node, "model", scope, ai or tied, provider, cat_url, None)
             elif (is_model_section_key(nk) or is_model_list_key(nk)) and isinstance(value, Map):
+                cat_url, has_url = catalogue_url(m, base_url)
+                if is_model_list_key(nk) and (has_url or explicit):
+                    for node in keyed_ids(value):
+                        reported += self._model(node, "model", scope, True, provider, cat_url, None)
                 self._visit(value, _Scope((*scope.path, key), base_url, True, inner.provider), depth + 1)
                 consumed.add(idx)
                 reported += 1 if base_url else 0
@@ -222,17 +242,6 @@ class ConfigWalker:
                         return url
         return None
 
-    def _endpoints(self, m: Map) -> list[tuple[str, str, str, int]]:
-        out: list[tuple[str, str, str, int]] = []
-        for key, _, value in m.entries:
-            if not isinstance(value, Scalar) or value.tag != "str" or _UPPER_RE.match(key):
-                continue
-            strength = endpoint_key_strength(norm_key(key))
-            url = unwrap(value.value) if strength else None
-            if strength and url and is_url(url):
-                out.append((key, url, strength, value.line))
-        return out
-
     def _model(self, node: Scalar, nk: str, scope: _Scope, ai: bool, provider: str | None,
                base_url: str | None, revision: str | None) -> int:
         if node.tag != "str":
@@ -240,6 +249,9 @@ class ConfigWalker:
         value = unwrap(node.value)
         if not value:
             return 0
+        named = split_named(value, self.named)
+        if named is not None:
+            return self._named_model(node, value, *named)
         if provider is None and nk.endswith(("deployment", "deployment_name")):
             provider = "azure-openai"
         provider = provider or prefix_provider(key_parts(nk)[:-1])
@@ -253,6 +265,18 @@ class ConfigWalker:
             provider=provider, base_url=base_url, hub="ollama" if provider == "ollama" else None,
             confidence="high" if strong_shape(value) and (ai or provider) else "medium", revision=revision,
         ))
+        return 1
+
+    def _named_model(self, node: Scalar, value: str, prefix: str, rest: str) -> int:
+        """`lan/qwen2.5-coder:14b`: a model of a provider this document defines by name."""
+        provider, url = self.named[prefix].provider, self.named[prefix].base_url
+        if not is_plausible(rest, "keyed") and not strong_shape(rest):
+            return 0
+        hub = "ollama" if provider == "ollama" else guess_hub(rest)
+        d = model_detection(value, node.line, kind=self.kind, detector=self.detector, snippet=self.snip(node.line),
+                            provider=provider, base_url=url, hub=hub, confidence="high", route=False,
+                            note=f"model {rest!r} of the provider {prefix!r} defined in this file")
+        self.out.append(replace(d, canonical=canonical_id(rest, hub)))
         return 1
 
     def _env_block(self, value: Map | Seq, image: str | None, scope: _Scope) -> None:

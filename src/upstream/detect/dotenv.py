@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from upstream.detect import Detection, FileInput
 from upstream.detect.config_env import EnvVar, env_detections
 from upstream.detect.config_keys import dedupe
+from upstream.detect.config_text import lenient_text
 
 _LINE_RE = re.compile(r"^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*?)\s*$")
 _TEMPLATE_NAMES = frozenset({"env.example", "env.sample", "env.template", "example.env", "sample.env",
@@ -58,5 +59,5 @@ class DotenvDetector:
             low != ".envrc"
 
     def detect(self, file: FileInput) -> Iterator[Detection]:
-        pairs = parse_dotenv(file.text())
+        pairs = parse_dotenv(lenient_text(file))  # a stray non-UTF-8 byte costs its own line only
         yield from dedupe(env_detections(pairs, kind="env", detector=self.id))

@@ -140,6 +140,10 @@ _NON_MODEL_SUFFIXES = (
     ".jsonl", ".tsv", ".zip", ".tar", ".gz", ".pdf", ".env", ".glb", ".gltf", ".obj", ".fbx", ".stl", ".usdz",
     ".dae", ".3ds", ".ply", ".mp3", ".wav", ".mp4", ".webp",
 )
+_STOPWORDS = frozenset({
+    "is", "a", "an", "the", "to", "of", "in", "on", "and", "or", "it", "be", "by", "as", "at", "if", "for", "with",
+    "this", "that", "from", "not", "no", "yes", "use", "run", "see", "set", "get", "new", "all", "any", "id",
+})
 # Bare family names that are themselves Ollama library tags (`ollama run mistral`).
 OLLAMA_BARE_NAMES = frozenset({
     "mistral", "mixtral", "llama2", "llama3", "llama3.1", "llama3.2", "llama3.3", "llama4", "codellama",
@@ -205,9 +209,11 @@ def is_family_mention(value: str) -> bool:
 def is_plausible(value: str, strength: Strength) -> bool:
     """Whether `value`, found in a context of the given strength, should be reported as a model."""
     v = value.strip()
-    if not v or len(v) > 200 or any(c.isspace() for c in v):
-        return False
+    if not v or len(v) > 200 or any(c.isspace() for c in v) or v.startswith("$") or "${" in v or "`" in v:
+        return False  # whitespace, or a shell/template variable left unresolved
     low = v.lower()
+    if low in _STOPWORDS:
+        return False
     if low in _NOT_MODEL_WORDS or low.startswith(("http://", "https://", "{", "<", "${", "%(")):
         return bool(hf_id_from_url(v)) and strength != "mention"
     if _DJANGO_MODEL_RE.match(v) or (v.endswith(_NON_MODEL_SUFFIXES) and not is_model_file(v)):
