@@ -9,7 +9,7 @@ import pytest
 
 from upstream.config import scan_config
 from upstream.detect import FileInput, ParseError
-from upstream.detect.docs import DocsDetector, mentions
+from upstream.detect.docs import DocsDetector, commands, mentions
 from upstream.models import Detection
 from upstream.pipeline import scan
 
@@ -175,3 +175,61 @@ def test_docs_mentions_are_docs_only_in_the_inventory(tmp_path: Path) -> None:
     items = {i.model.canonical: i for i in report.inventory}
     assert set(items) == {"qwen2.5:7b", "gpt-4o-mini"}
     assert all(i.docs_only and i.kinds == ["docs"] and i.endpoint is None for i in items.values())
+
+
+# --------------------------------------------------------------------------- model files and Ollama arguments
+
+
+def test_model_files_handed_to_llama_cpp_runners_are_reported_as_files() -> None:
+    text = "\n".join([
+        "```bash",
+        "llama-cli -m models/gemma-3-4b-it-Q4_K_M.gguf -p 'hi'",
+        "llama-server --port 8080 -ngl 99 -m ./models/gemma-3-4b-it-Q4_K_M.gguf",
+        "python -m llama_cpp.server --model /srv/models/phi-4-mini-Q5_K_M.gguf",
+        "./main -m models/7B/ggml-model-q4_0.bin -n 128",
+        "```",
+    ])
+    got = [(d.line, d.value, d.hub, d.confidence) for d in run(text)]
+    assert got == [
+        (2, "models/gemma-3-4b-it-Q4_K_M.gguf", "file", "medium"),
+        (3, "./models/gemma-3-4b-it-Q4_K_M.gguf", "file", "medium"),
+        (4, "/srv/models/phi-4-mini-Q5_K_M.gguf", "file", "medium"),
+        (5, "models/7B/ggml-model-q4_0.bin", "file", "medium"),
+    ]
+
+
+@pytest.mark.parametrize("line", [
+    "python -m pip install -U llama-cpp-python",
+    'git commit -m "update weights.bin checksum"',
+    "pytest -m slow tests/test_model.pt",
+    "docker run -m 8g --rm ghcr.io/ggml-org/llama.cpp:server",
+    "llama-server -m $MODEL_PATH --port 8080",
+    "llama-cli --model config.json",
+])
+def test_other_dash_m_arguments_are_not_model_files(line: str) -> None:
+    assert run(f"```bash\n{line}\n```") == []
+
+
+def test_file_names_are_never_ollama_tags() -> None:
+    text = "\n".join([
+        "ollama show granite-code:8b --modelfile > granite-code:8b.modelfile",
+        "vi granite-code:8b.modelfile",
+        "ollama create -f granite-code:8b.modelfile granite-code:8b-32k",
+        "ollama create my-granite:32k --file ./Modelfile",
+        "ollama run qwen2.5:7b, then type /bye",
+        "ollama pull $MODEL",
+        "ollama run --verbose --keepalive 10m llama3.2:3b",
+    ])
+    assert found(text) == [(1, "granite-code:8b"), (3, "granite-code:8b-32k"), (4, "my-granite:32k"),
+                           (5, "qwen2.5:7b"), (7, "llama3.2:3b")]
+
+
+def test_commands_extracts_from_any_lines_with_their_numbers() -> None:
+    lines = ["Setup:",
+             "    huggingface-cli download microsoft/Phi-3-mini-4k-instruct-gguf Phi-3-mini-4k-instruct-q4.gguf",
+             "    ollama pull nomic-embed-text",
+             "Mentions of Llama-3.1-8B in prose are not commands."]
+    got = [(c.line, c.column, c.value, c.hub, c.canonical) for c in commands(lines, first_line=10)]
+    assert got == [(11, 30, "microsoft/Phi-3-mini-4k-instruct-gguf", "huggingface", None),
+                   (12, 17, "nomic-embed-text", "ollama", "nomic-embed-text:latest")]
+

@@ -443,3 +443,329 @@ def test_detector_wants_python_files_and_gates_on_keywords() -> None:
 ])
 def test_model_named_keys(name: str, expected: bool) -> None:
     assert is_model_key(name) is expected
+
+
+# --------------------------------------------------------------------------- names around a model id
+
+
+def test_base_url_and_model_in_one_settings_class_are_paired_by_prefix() -> None:
+    src = """
+        from pydantic_settings import BaseSettings
+
+        class Settings(BaseSettings):
+            llm_base_url: str = "https://dashscope.aliyuncs.com/compatible-mode/v1"
+            llm_model: str = "qwen-plus"
+            vision_model: str = "qwen-vl-max"
+            site_url: str = "https://shop.example.com"
+    """
+    found = models(src)
+    assert found["qwen-plus"].base_url == "https://dashscope.aliyuncs.com/compatible-mode/v1"
+    assert found["qwen-vl-max"].base_url is None  # another prefix: may be served elsewhere
+
+
+def test_module_siblings_pair_but_an_app_server_url_does_not() -> None:
+    src = """
+        import os
+
+        KIMI_BASE_URL = os.getenv("KIMI_BASE_URL", "https://api.moonshot.cn/v1")
+        KIMI_MODEL = os.getenv("KIMI_MODEL", "kimi-k2-turbo-preview")
+        OLLAMA_HOST = "http://localhost:11434"
+        OLLAMA_CHAT_MODEL = "llama3.1:8b"
+        BASE_URL = "http://localhost:5000"
+        MODEL = "mistral-small-latest"
+    """
+    found = models(src)
+    assert found["kimi-k2-turbo-preview"].base_url == "https://api.moonshot.cn/v1"
+    assert (found["llama3.1:8b"].base_url, found["llama3.1:8b"].hub) == ("http://localhost:11434", "ollama")
+    assert found["mistral-small-latest"].base_url is None
+
+
+def test_unprefixed_base_url_pairs_when_it_is_a_model_api() -> None:
+    src = """
+        from dataclasses import dataclass
+
+        @dataclass
+        class LLMConfig:
+            base_url: str = "https://api.deepseek.com/v1"
+            model: str = "deepseek-chat"
+            embedding_model: str = "BAAI/bge-small-en-v1.5"
+    """
+    found = models(src)
+    assert found["deepseek-chat"].base_url == "https://api.deepseek.com/v1"
+    assert found["BAAI/bge-small-en-v1.5"].base_url is None
+
+
+@pytest.mark.parametrize(("line", "provider"), [
+    ('openai_model: str = "gpt-5-mini"', "openai"),
+    ('GROQ_MODEL = "llama-3.3-70b-versatile"', "groq"),
+    ('anthropic_model = "claude-3-5-sonnet-latest"', "anthropic"),
+    ('GEMINI_MODEL = "gemini-2.0-flash"', "google-genai"),
+    ('DEEPSEEK_MODEL = "deepseek-reasoner"', "deepseek"),
+    ('ollama_model = "qwen2.5:7b"', "ollama"),
+    ('AZURE_OPENAI_DEPLOYMENT = "gpt-4o"', "azure-openai"),
+    ('openai_model = "qwen-plus"', None),  # an OpenAI-compatible client pointed elsewhere
+    ('deepseek_model = "deepseek-r1:14b"', None),  # an Ollama tag, not the DeepSeek API
+    ('mistral_model = "mistralai/Mistral-7B-Instruct-v0.3"', None),  # a Hub repo
+    ('embedding_model = "text-embedding-3-small"', None),
+])
+def test_a_key_naming_a_provider_implies_it(line: str, provider: str | None) -> None:
+    d = next(iter(models(f"import openai\n{line}\n").values()))
+    assert (d.provider, d.confidence) == (provider, "medium")
+
+
+def test_dict_keys_naming_providers_imply_them() -> None:
+    src = """
+        import litellm
+        DEFAULT_MODELS = {"openai": "gpt-4o-mini", "ollama": "llama3.2", "fast": "gpt-4.1-nano"}
+    """
+    found = models(src)
+    assert found["gpt-4o-mini"].provider == "openai"
+    assert (found["llama3.2"].provider, found["llama3.2"].hub) == ("ollama", "ollama")
+    assert found["gpt-4.1-nano"].provider is None
+
+
+# --------------------------------------------------------------------------- routing on the model name
+
+
+def test_comparisons_with_a_model_variable_are_reported_and_paired_with_the_branch_client() -> None:
+    src = """
+        import os
+        from openai import OpenAI
+
+        class Chat:
+            def __init__(self, model="gpt-4o"):
+                self.model = model
+                if model in ["deepseek-chat", "deepseek-reasoner"]:
+                    self.client = OpenAI(base_url="https://api.deepseek.com", api_key=os.environ["DS_KEY"])
+                elif model == "o1-mini":
+                    self.client = OpenAI()
+                else:
+                    self.client = OpenAI()
+
+            def ask(self, messages):
+                if self.model != "o3-mini":
+                    messages = messages[-20:]
+                return self.client.chat.completions.create(model=self.model, messages=messages)
+    """
+    found = models(src)
+    ds = found["deepseek-reasoner"]
+    assert (ds.confidence, ds.provider, ds.base_url) == ("medium", "openai", "https://api.deepseek.com")
+    assert line_of(src, 'base_url="https://api.deepseek.com"') in {r.line for r in ds.related}
+    assert (found["o1-mini"].confidence, found["o1-mini"].provider) == ("medium", "openai")
+    assert (found["o3-mini"].confidence, found["o3-mini"].provider) == ("low", None)
+    assert found["gpt-4o"].confidence == "high"
+
+
+def test_comparisons_on_variables_that_never_reach_a_model_argument_are_not_reported() -> None:
+    src = """
+        from openai import OpenAI
+        client = OpenAI()
+
+        def run(task, model, mode):
+            if task == "gpt-4o-export" or mode in ("fast-v2", "batch-v1"):
+                return None
+            label = "summary-v2" if mode == "llama-3-compat" else "plain"
+            return client.chat.completions.create(model=model, messages=[{"role": "user", "content": label}])
+    """
+    assert models(src) == {}
+
+
+def test_match_cases_on_the_model_build_their_clients() -> None:
+    src = """
+        from anthropic import Anthropic
+        from openai import OpenAI
+
+        def reply(model: str, text: str) -> str:
+            match model:
+                case "claude-3-5-haiku-latest" | "claude-sonnet-4-20250514":
+                    client = Anthropic()
+                    return client.messages.create(model=model, max_tokens=256, messages=[])
+                case "gpt-4.1-mini":
+                    client = OpenAI()
+                    return client.chat.completions.create(model=model, messages=[])
+                case _:
+                    raise ValueError(model)
+    """
+    found = models(src)
+    assert found["claude-3-5-haiku-latest"].provider == "anthropic"
+    assert found["claude-sonnet-4-20250514"].provider == "anthropic"
+    assert found["gpt-4.1-mini"].provider == "openai"
+
+
+def test_a_table_that_picks_the_client_gives_each_key_its_endpoint() -> None:
+    src = """
+        import os
+        from openai import AzureOpenAI, OpenAI
+
+        class Pool:
+            def __init__(self):
+                self.clients = [
+                    AzureOpenAI(azure_endpoint=os.getenv("AZURE_ENDPOINT"), api_version="2024-10-21"),
+                    OpenAI(base_url="https://api.deepseek.com", api_key=os.getenv("DS_KEY")),
+                ]
+                self.slot = {"gpt-4o": 0, "o3-mini": 0, "deepseek-reasoner": 1}
+                self.cost = {"gpt-4o": 2.5, "text-embedding-3-small": 0.02}
+
+        class Bot:
+            def __init__(self, model):
+                self.pool = Pool()
+                self.model = model
+
+            def ask(self, prompt):
+                client = self.pool.clients[self.pool.slot[self.model]]
+                out = client.chat.completions.create(model=self.model, messages=[])
+                return out, self.pool.cost.get(self.model, 0)
+
+        bot = Bot("o3-mini")
+    """
+    found = [d for d in scan(src) if d.subject == "model"]
+    by = {(d.line, d.value): d for d in found}
+    slot, cost = line_of(src, "self.slot ="), line_of(src, "self.cost =")
+    assert (by[slot, "gpt-4o"].confidence, by[slot, "gpt-4o"].provider) == ("medium", "azure-openai")
+    assert by[slot, "deepseek-reasoner"].base_url == "https://api.deepseek.com"
+    assert (by[cost, "text-embedding-3-small"].confidence, by[cost, "text-embedding-3-small"].provider) == ("low", None)
+    used = by[line_of(src, 'Bot("o3-mini")'), "o3-mini"]
+    assert (used.confidence, used.provider) == ("high", "azure-openai")  # the id reaching the call, via the table
+
+
+def test_lookup_tables_keyed_by_other_variables_are_not_reported() -> None:
+    src = """
+        from openai import OpenAI
+        ERRORS = {"gpt-4o-overloaded": "busy", "rate-limit-429": "slow down"}
+        client = OpenAI()
+
+        def handle(code, model):
+            client.chat.completions.create(model=model, messages=[])
+            return ERRORS[code], ERRORS.get(code)
+    """
+    assert models(src) == {}
+
+
+def test_a_default_passed_through_super_init_reaches_the_call() -> None:
+    src = """
+        from openai import OpenAI
+
+        class Base:
+            def __init__(self, model, temperature=1.0):
+                self.model = model
+                self.client = OpenAI()
+
+            def ask(self, q):
+                return self.client.chat.completions.create(model=self.model, messages=[])
+
+        class Fast(Base):
+            def __init__(self, model="gpt-4.1-nano"):
+                super().__init__(model, 0.2)
+    """
+    d = models(src)["gpt-4.1-nano"]
+    assert (d.confidence, d.provider) == ("high", "openai")
+
+
+# --------------------------------------------------------------------------- docstrings
+
+
+def test_download_commands_in_docstrings_are_docs_evidence() -> None:
+    src = '''
+        """Phi-3 on the device.
+
+        Download the weights first:
+            huggingface-cli download microsoft/Phi-3-mini-4k-instruct-gguf Phi-3-mini-4k-instruct-q4.gguf
+        Runs GPT-4o-class prompts; see the ollama docs.
+        """
+        from llama_cpp import Llama
+
+        class Phi3:
+            """Or from Ollama: `ollama pull phi3:mini`."""
+
+            def __init__(self, path):
+                self.llm = Llama(model_path=path)
+    '''
+    found = models(src)
+    assert set(found) == {"microsoft/Phi-3-mini-4k-instruct-gguf", "phi3:mini"}
+    hf = found["microsoft/Phi-3-mini-4k-instruct-gguf"]
+    assert (hf.kind, hf.hub, hf.confidence, hf.line) == ("docs", "huggingface", "medium", line_of(src, "download"))
+    assert found["phi3:mini"].hub == "ollama"
+
+
+# --------------------------------------------------------------------------- files the parser rejects
+
+
+def _detect(src: str) -> tuple[list[Detection], str | None]:
+    data = textwrap.dedent(src).encode()
+    found: list[Detection] = []
+    try:
+        for d in PythonDetector().detect(FileInput("a.py", "/nonexistent/a.py", len(data), data)):
+            found.append(d)
+    except ParseError as exc:
+        return found, str(exc)
+    return found, None
+
+
+def test_a_python_312_statement_loses_only_itself() -> None:
+    src = """
+        from transformers import AutoModel
+        import ollama
+
+        type Vector = list[float]
+
+        class Embedder:
+            def __init__(self):
+                self.model = AutoModel.from_pretrained("BAAI/bge-small-en-v1.5")
+
+            def chat(self):
+                type Pair = tuple[int, int]
+                return ollama.chat(model="llama3.1:8b", messages=[])
+    """
+    found, error = _detect(src)
+    assert error is not None and error.startswith("partial: token-level fallback;") and "line 5" in error
+    assert [(d.value, d.confidence, d.provider) for d in found] == [
+        ("BAAI/bge-small-en-v1.5", "high", "transformers"), ("llama3.1:8b", "high", "ollama")]
+
+
+def test_lines_the_parser_rejects_are_read_token_by_token() -> None:
+    src = (
+        "from openai import OpenAI\n"
+        "x = " + "[" * 300 + "]" * 300 + "; r = OpenAI().chat.completions.create(model='gpt-4o-mini')\n"
+        "client = OpenAI()\n"
+        "def f():\n"
+        "    return client.chat.completions.create(model='gpt-4o', messages=[{'role': 'user'}]\n"
+        "MODEL_NAME = 'Qwen/Qwen2.5-7B-Instruct'\n"
+    )
+    found, error = _detect(src)
+    assert error is not None and "partial" in error
+    got = {(d.line, d.value): (d.confidence, d.note) for d in found}
+    assert got[2, "gpt-4o-mini"][0] == "medium" and "token-level" in (got[2, "gpt-4o-mini"][1] or "")
+    assert got[5, "gpt-4o"][0] == "medium"
+    assert got[6, "Qwen/Qwen2.5-7B-Instruct"][0] == "medium"
+
+
+def test_a_broken_file_with_nothing_to_recover_keeps_the_plain_parse_error() -> None:
+    found, error = _detect("from openai import OpenAI\ndef f(:\n    pass\n")
+    assert found == [] and error is not None and error.startswith("Python syntax error at line 2")
+
+
+def test_a_helper_handed_the_model_variable_pairs_its_branches() -> None:
+    src = """
+        import os
+        from openai import OpenAI
+
+        deepseek = OpenAI(api_key=os.getenv("DEEPSEEK_API_KEY"), base_url="https://api.deepseek.com/v1")
+
+        def client_for(name):
+            if name == "deepseek-chat":
+                return deepseek
+            if name in ("gpt-4.1", "gpt-4.1-mini"):
+                return OpenAI()
+            raise ValueError(name)
+
+        def ask(model, prompt):
+            return client_for(model).chat.completions.create(model=model, messages=[])
+
+        def label(kind):
+            return client_for(kind) if kind == "gpt-4o-report" else None
+    """
+    found = models(src)
+    assert (found["deepseek-chat"].confidence, found["deepseek-chat"].base_url) == (
+        "medium", "https://api.deepseek.com/v1")
+    assert found["gpt-4.1-mini"].provider == "openai"
+    assert "gpt-4o-report" not in found

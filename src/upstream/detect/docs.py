@@ -11,7 +11,7 @@ and front matter other than `base_model:`. Prose is held to the "mention" streng
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -23,6 +23,7 @@ from upstream.detect.identifiers import (
     hf_id_from_url,
     is_family_mention,
     is_hf_id,
+    is_model_file,
     is_plausible,
     split_route,
     word_alternation,
@@ -52,8 +53,17 @@ _RST_COMMENT = re.compile(r"^(\s*)\.\.(?:\s|$)(?!\s*[\w-]+::|\s*_|\s*\[|\s*\|)")
 
 # Commands that run or fetch the model named by their argument, and where that name lives.
 _ARG = r"\s+[\"']?([A-Za-z0-9][\w.:/@-]*[A-Za-z0-9])"
+# `ollama <verb> [flags] NAME`: the flags that take a value (`ollama create -f ./Modelfile name`).
+_OLLAMA = re.compile(r"\bollama\s+(?:run|pull|push|show|create|cp|rm|stop)\b")
+_OLLAMA_VALUE_FLAGS = frozenset({"-f", "--file", "-q", "--quantize", "--format", "--keepalive", "--think"})
+_SHELL_STOP = re.compile(r"^(?:[|;&<>]|\d?>|&&|\|\|)")
+# A model file handed to a runner: `llama-cli -m models/x.gguf`, `llama-server --model ./x.gguf`,
+# `python -m llama_cpp.server --model x.gguf`. `-m` means a model only for llama.cpp-style runners.
+_RUNNER = re.compile(r"(?:^|[\s/`\"'(])(?:llama-[a-z-]+|main|llamafile|koboldcpp|whisper-cli|llava-cli|"
+                     r"llama_cpp\.server|mlc_llm|llama\.cpp)(?=[\s`'\"]|$)", re.I)
+_FILE_FLAG = re.compile(r"(?<![\w-])(-m|--model|--model-path|--model_path|--model-file|--model_file)(?:=|\s+)"
+                        r"[\"']?([^\s\"'`|;&<>()]+)")
 _COMMANDS: tuple[tuple[re.Pattern[str], Hub | None], ...] = (
-    (re.compile(r"\bollama\s+(?:run|pull|push|show|create|cp|rm|stop)(?:\s+-\S+)*" + _ARG), "ollama"),
     (re.compile(r"(?:\b(?:huggingface-cli|hf)\s+download|\bvllm\s+serve|(?<![\w-])(?:-hf|--hf-repo)"
                 r"|(?<![\w-])--(?:model-path|model_name_or_path|model-id))" + _ARG), "huggingface"),
     (re.compile(r"(?<![\w-])--(?:model|model-name|served-model-name)(?:=|\s)\s*[\"']?([A-Za-z0-9][\w.:/@-]*"
@@ -86,6 +96,10 @@ _STYLE_SUFFIX = re.compile(r"(?i)-(?:style|like|based|compatible|sized|size|clas
 _SOFTWARE_SUFFIX = re.compile(r"(?i)(?:[-_](?:webui|ui|api|server|cli|sdk|python|py|js|node|rs|go|rb|encoder|"
                               r"tokenizer|simple|bot|app|plugin|wrapper|client|proxy|gateway|docker)|\.(?:c|cpp|js|py|"
                               r"rs|go|rb|ts|java|swift|kt|net)|4all|4free)$")
+# File names that are not model files: `llama3:8b.modelfile` is the Modelfile saved from a tag, not a tag.
+_NON_MODEL_FILE = re.compile(r"(?i)\.(?:modelfile|txt|json|jsonl|ya?ml|toml|ini|cfg|conf|env|md|markdown|rst|sh|"
+                             r"bash|zsh|ps1|bat|cmd|py|ipynb|js|mjs|ts|html?|xml|csv|tsv|log|lock|tmpl|j2|jinja2?|"
+                             r"png|jpe?g|gif|svg|webp|pdf|zip|tar|gz|tgz|whl|deb|rpm|exe|dmg|app)$")
 _NOT_MODELS = frozenset({"gpt4all", "gpt4free", "autogpt", "babyagi", "llama2.c", "llama.cpp", "llamafile"})
 _PACKAGE_WORDS = frozenset({"package", "packages", "library", "libraries", "module", "modules", "crate", "gem",
                             "plugin", "extension", "binding", "bindings", "wrapper", "sdk", "client", "cli", "repo",
@@ -143,6 +157,36 @@ class DocsDetector:
                 snippet=lines[m.line - 1][:MAX_LINE], hub=m.hub, provider=m.provider,
                 canonical=m.canonical if m.canonical != m.value else None, note=m.note,
             )
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    """A model that a documented command runs or fetches."""
+
+    line: int
+    column: int
+    value: str
+    hub: Hub | None
+    canonical: str | None
+    provider: str | None
+    note: str
+
+
+def commands(lines: Sequence[str], first_line: int = 1) -> Iterator[Command]:
+    """Models that commands in these lines run or fetch (`ollama pull`, `huggingface-cli download`, `llama-cli
+    -m x.gguf`, `--model`): the command extractor of this detector, for text outside documents (docstrings)."""
+    for i, line in enumerate(lines[:MAX_LINES]):
+        low = line.lower()
+        if not any(w in low for w in ("ollama", "download", "serve", "-hf", "--model", "-m ", "--hf-repo")):
+            continue
+        seen: set[str] = set()
+        for m, _ in _commands(first_line + i, line[:MAX_LINE]):
+            key = (m.canonical or m.value).lower()
+            if key not in seen:
+                seen.add(key)
+                canon = m.canonical or (canonical_id(m.value, m.hub) if m.hub else None)
+                yield Command(m.line, m.column, m.value, m.hub, canon if canon != m.value else None, m.provider,
+                              m.note)
 
 
 def mentions(text: str) -> Iterator[tuple[int, str, str | None]]:
@@ -243,7 +287,7 @@ def _line_mentions(n: int, line: str) -> Iterator[_Mention]:
     if any(w in low for w in (" install", " add", " get ", " i ")):
         text = _INSTALL.sub(_blank, text)
     strong: set[int] = set()
-    if "ollama" in low or "download" in low or "serve" in low or "-hf" in low or "--model" in low:
+    if "ollama" in low or "download" in low or "serve" in low or "-hf" in low or "--model" in low or "-m " in low:
         for found, at in _commands(n, text):
             strong.add(at)
             yield found
@@ -271,14 +315,25 @@ def _line_mentions(n: int, line: str) -> Iterator[_Mention]:
 
 
 def _commands(n: int, text: str) -> Iterator[tuple[_Mention, int]]:
+    for verb in _OLLAMA.finditer(text):
+        arg = _ollama_arg(text, verb.end())
+        if arg is not None:
+            value, at = arg
+            yield _Mention(n, at + 1, value, "ollama", canonical_id(value, "ollama"), "medium", "command"), at
+    for f in _FILE_FLAG.finditer(text):
+        value, at = f.group(2).rstrip(".,:"), f.start(2)
+        if not is_model_file(value) or _NON_MODEL_FILE.search(value):
+            continue
+        if f.group(1) == "-m" and not (_RUNNER.search(text[:f.start()]) or value.lower().endswith((".gguf", ".ggml",
+                                                                                                      ".llamafile"))):
+            continue  # `python -m module`, `git commit -m ...`
+        yield _Mention(n, at + 1, value, "file", None, "medium", "model file in a command"), at
     for rx, hub in _COMMANDS:
         for m in rx.finditer(text):
             value, at = m.group(1), m.start(1)
             if hub != "huggingface" and not is_plausible(value, "keyed"):
                 continue
-            if hub == "ollama" and not _excluded(value) and not _looks_like_path(value):
-                yield _Mention(n, at + 1, value, "ollama", canonical_id(value, "ollama"), "medium", "command"), at
-            elif hub == "huggingface":
+            if hub == "huggingface":
                 repo = value.split(":", 1)[0]
                 if value.count("/") == 1 and is_hf_id(repo) and repo.split("/")[0].lower() not in _NOT_ORG:
                     yield _Mention(n, at + 1, value, "huggingface", repo, "medium", "command"), at
@@ -286,6 +341,29 @@ def _commands(n: int, text: str) -> Iterator[tuple[_Mention, int]]:
                 found = _classified(n, at, value, "medium", "command")
                 if found:
                     yield found, at
+
+
+def _ollama_arg(text: str, pos: int) -> tuple[str, int] | None:
+    """The model named after `ollama <verb>` (flags and their values skipped), with its offset."""
+    skip = False
+    for tok in re.finditer(r"\S+", text[pos:pos + 400]):
+        word = tok.group(0)
+        if _SHELL_STOP.match(word):
+            return None
+        if skip:
+            skip = False
+            continue
+        if word.startswith("-"):
+            skip = word in _OLLAMA_VALUE_FLAGS
+            continue
+        m = re.match(r"[\"'`]?([A-Za-z0-9][\w.:/@-]*[A-Za-z0-9])[\"'`.,;:)]*$", word)
+        if m is None:
+            return None
+        value = m.group(1)
+        if not is_plausible(value, "keyed") or _excluded(value) or _looks_like_path(value):
+            return None
+        return value, pos + tok.start() + m.start(1)
+    return None
 
 
 def _from_url(n: int, col: int, url: str) -> _Mention | None:
@@ -389,6 +467,7 @@ def _concrete(value: str) -> bool:
 def _excluded(value: str) -> bool:
     low = value.lower()
     return (low in _NOT_MODELS or bool(_STYLE_SUFFIX.search(value)) or bool(_SOFTWARE_SUFFIX.search(value))
+            or bool(_NON_MODEL_FILE.search(value))
             or ("@" in value and "." in value.rsplit("@", 1)[1] and not value.rsplit("@", 1)[1][:1].isdigit()))
 
 

@@ -138,7 +138,8 @@ _NON_MODEL_SUFFIXES = (
     ".py", ".js", ".ts", ".json", ".yaml", ".yml", ".toml", ".txt", ".csv", ".md", ".html", ".css", ".png",
     ".jpg", ".jpeg", ".svg", ".gif", ".ipynb", ".sh", ".cfg", ".ini", ".lock", ".log", ".xml", ".parquet",
     ".jsonl", ".tsv", ".zip", ".tar", ".gz", ".pdf", ".env", ".glb", ".gltf", ".obj", ".fbx", ".stl", ".usdz",
-    ".dae", ".3ds", ".ply", ".mp3", ".wav", ".mp4", ".webp",
+    ".dae", ".3ds", ".ply", ".mp3", ".wav", ".mp4", ".webp", ".modelfile", ".conf", ".service", ".ps1", ".bat",
+    ".cmd", ".tf", ".j2", ".tpl", ".ini",
 )
 _STOPWORDS = frozenset({
     "is", "a", "an", "the", "to", "of", "in", "on", "and", "or", "it", "be", "by", "as", "at", "if", "for", "with",

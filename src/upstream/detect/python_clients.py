@@ -178,7 +178,7 @@ class Clients:
         if q.startswith("google.genai") and kw_const(call, "vertexai") is True:
             provider = "vertexai"
         base, note = self.base(call, scope, api)
-        if note and api.hub == "api":
+        if note and api.hub == "api" and not azure_resource(call, provider):
             provider = None
         return Client(api, provider, base, call.lineno, note)
 
@@ -272,6 +272,11 @@ class Clients:
                     self.endpoints.append((origin, api.provider))
                     return origin.value, None
         return None, None
+
+
+def azure_resource(call: ast.Call, provider: str | None) -> bool:
+    """An Azure OpenAI client given its resource endpoint (`azure_endpoint=`): Azure, wherever the value comes from."""
+    return (provider or "").endswith("azure-openai") and kwarg(call, "azure_endpoint") is not None
 
 
 def kwarg(call: ast.Call, name: str) -> ast.expr | None:

@@ -2,8 +2,11 @@
 
 Known APIs (python_catalog) give high-confidence references tied to their provider and endpoint;
 strings kept under model-named variables, keys and options give medium-confidence ones
-(python_keyed). Either way a reference is reported at the literal where the id is written, with
-the call it flows into as related evidence, and each literal once.
+(python_keyed, with the endpoint their sibling names give: python_hints); literals a model variable
+is compared with or looked up by give medium or low ones (python_switch). Either way a reference is
+reported at the literal where the id is written, with the call it flows into as related evidence,
+and each literal once. Download commands in docstrings are reported as docs evidence; a file the
+parser rejects is read as far as it can be (python_recover).
 """
 
 from __future__ import annotations
@@ -13,11 +16,14 @@ import warnings
 from collections.abc import Iterator
 
 from upstream.detect import Detection, FileInput, ParseError
+from upstream.detect.docs import commands
 from upstream.detect.python_facts import collect
 from upstream.detect.python_flow import Flow
 from upstream.detect.python_keyed import Keyed
 from upstream.detect.python_prefilter import worth_parsing
-from upstream.detect.python_sinks import Hit, Sinks
+from upstream.detect.python_recover import recover
+from upstream.detect.python_sinks import Hit, Sink, Sinks
+from upstream.detect.python_switch import Switches
 from upstream.models import EvidenceKind, Related
 
 SUFFIXES = frozenset({".py", ".pyi", ".pyw"})
@@ -25,7 +31,8 @@ KEYWORDS: tuple[bytes, ...] = (
     b"model", b"Model", b"MODEL", b"llm", b"LLM", b"Llm", b"from_pretrained", b"pipeline", b"repo_id",
     b"snapshot_download", b"hf_hub_download", b"SentenceTransformer", b"CrossEncoder", b"checkpoint", b"CHECKPOINT",
     b"ckpt", b"CKPT", b"ollama", b"pydantic_ai", b"dspy", b"YOLO", b"InferenceClient", b"engine", b"ENGINE",
-    b"deployment", b"DEPLOYMENT", b"embedder", b"reranker", b"tokenizer", b"TOKENIZER",
+    b"deployment", b"DEPLOYMENT", b"embedder", b"reranker", b"tokenizer", b"TOKENIZER", b"huggingface-cli",
+    b"llama-cli", b"llama-server",
 )
 
 
@@ -50,8 +57,10 @@ def analyze_tree(tree: ast.Module, lines: list[str], *, detector: str = "python"
     sinks.run()
     keyed = Keyed(facts, flow)
     keyed.run(sinks.handled)
+    switches = Switches(facts, flow, sinks.clients, [*sinks.args, *(Sink(e, s) for e, s in keyed.sinks)])
+    switches.run()
     first: dict[tuple[int, str], Hit] = {}
-    for hit in [*sinks.hits, *keyed.hits]:
+    for hit in [*sinks.hits, *keyed.hits, *switches.hits]:
         key = (id(hit.origin.node), hit.origin.value)
         if id(hit.origin.node) in sinks.suppressed:
             continue
@@ -60,6 +69,8 @@ def analyze_tree(tree: ast.Module, lines: list[str], *, detector: str = "python"
             if kept.confidence == hit.confidence:
                 kept.related.extend(hit.related)
                 kept.revision = kept.revision or hit.revision
+            if kept.provider is None and kept.base_url is None and (hit.provider or hit.base_url):
+                kept.provider, kept.base_url, kept.hub = hit.provider, hit.base_url, kept.hub or hit.hub
             continue
         first[key] = hit
     out = [_detection(hit, lines, detector, kind) for hit in first.values()]
@@ -72,8 +83,20 @@ def analyze_tree(tree: ast.Module, lines: list[str], *, detector: str = "python"
         out.append(Detection(subject="endpoint", value=origin.value, line=line, column=col, kind=kind,
                              confidence="high", detector=detector, snippet=_line(lines, line), provider=provider,
                              base_url=origin.value, note=origin.note))
+    out.extend(_docstring_commands(facts.docstrings, lines, detector))
     out.sort(key=lambda d: (d.line, d.column or 0, d.subject))
     return out
+
+
+def _docstring_commands(docstrings: list[ast.Constant], lines: list[str], detector: str) -> Iterator[Detection]:
+    """Models that a docstring tells the reader to fetch or run (`huggingface-cli download org/name`): documentation
+    of what the code runs, reported as docs, never as code use."""
+    for node in docstrings:
+        end = node.end_lineno or node.lineno
+        for c in commands(lines[node.lineno - 1:end], node.lineno):
+            yield Detection(subject="model", value=c.value, line=c.line, column=c.column, kind="docs",
+                            confidence="medium", detector=detector, technique="other", snippet=_line(lines, c.line),
+                            provider=c.provider, hub=c.hub, canonical=c.canonical, note="command in a docstring")
 
 
 def analyze_python(source: str, *, detector: str = "python", kind: EvidenceKind = "code") -> list[Detection]:
@@ -114,5 +137,17 @@ class PythonDetector:
         return suffix in SUFFIXES
 
     def detect(self, file: FileInput) -> Iterator[Detection]:
-        if worth_parsing(file.data):
-            yield from analyze_python(file.text())
+        """References in the file. When it does not parse, what the fallback recovers is yielded first and
+        ParseError raised after it (detail `partial: token-level fallback; ...`), so the problem stays recorded."""
+        if not worth_parsing(file.data):
+            return
+        source = file.text()
+        try:
+            tree = parse(source)
+        except ParseError as exc:
+            found = recover(source, lambda t, lines: analyze_tree(t, lines, detector=self.id), self.id)
+            if not found:
+                raise
+            yield from found
+            raise ParseError(f"partial: token-level fallback; {exc}") from None
+        yield from analyze_tree(tree, source.splitlines())

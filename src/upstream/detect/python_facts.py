@@ -91,6 +91,12 @@ class Facts:
     functions: dict[str, list[FuncInfo]] = field(default_factory=dict)
     options: dict[str, list[Option]] = field(default_factory=dict)
     parsed_args: set[str] = field(default_factory=set)  # names bound to parser.parse_args()
+    # Where the code tells model ids apart: `model == "x"`, `model in [...]`, `match model:`, `TABLE[model]`.
+    compares: list[tuple[ast.Compare, Scope]] = field(default_factory=list)
+    branches: dict[int, list[ast.stmt]] = field(default_factory=dict)  # id(Compare) -> body of the `if` it tests
+    matches: list[tuple[ast.Match, Scope]] = field(default_factory=list)
+    lookups: list[tuple[ast.Subscript, Scope]] = field(default_factory=list)  # `X[name]`, keyed by a variable
+    docstrings: list[ast.Constant] = field(default_factory=list)
 
 
 def dotted_name(expr: ast.expr) -> str | None:
@@ -126,6 +132,7 @@ def _kw(call: ast.Call, name: str) -> ast.expr | None:
 _INTERESTING = frozenset({
     ast.Call, ast.Assign, ast.AnnAssign, ast.NamedExpr, ast.Dict, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith,
     ast.Return, ast.Import, ast.ImportFrom, ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.comprehension,
+    ast.If, ast.Compare, ast.Match, ast.Subscript,
 })
 # Nodes with nothing of interest below them.
 _LEAVES = frozenset({ast.Name, ast.Constant, ast.Pass, ast.Break, ast.Continue, ast.Global, ast.Nonlocal,
@@ -137,6 +144,7 @@ class _Walker:
         self.facts = Facts(module=Scope("module", "<module>", None))
 
     def run(self, tree: ast.Module) -> Facts:
+        self._docstring(tree.body)
         stack: list[tuple[ast.AST, Scope]] = [(tree, self.facts.module)]
         push = stack.append
         interesting = _INTERESTING
@@ -178,6 +186,18 @@ class _Walker:
                     scope.bindings.setdefault(item.optional_vars.id, []).append(item.context_expr)
         elif isinstance(node, ast.Return) and node.value is not None:
             scope.returns.append(node.value)
+        elif isinstance(node, ast.Compare):
+            f.compares.append((node, scope))
+        elif isinstance(node, ast.Subscript):
+            if isinstance(node.slice, (ast.Name, ast.Attribute, ast.Call)):
+                f.lookups.append((node, scope))
+        elif isinstance(node, ast.If):
+            tests = node.test.values if isinstance(node.test, ast.BoolOp) else [node.test]
+            for test in tests:
+                if isinstance(test, ast.Compare):
+                    f.branches[id(test)] = node.body
+        elif isinstance(node, ast.Match):
+            f.matches.append((node, scope))
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -198,8 +218,14 @@ class _Walker:
             return self._class(node, scope)
         return None
 
+    def _docstring(self, body: list[ast.stmt]) -> None:
+        first = body[0] if body else None
+        if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+            self.facts.docstrings.append(first.value)
+
     def _function(self, node: ast.FunctionDef | ast.AsyncFunctionDef, scope: Scope) -> dict[int, Scope]:
         f = self.facts
+        self._docstring(node.body)
         lookup_parent = scope.parent if scope.kind == "class" else scope
         cls = scope.cls if scope.kind == "class" else None
         fscope = Scope("function", node.name, lookup_parent, cls=cls)
@@ -245,6 +271,7 @@ class _Walker:
 
     def _class(self, node: ast.ClassDef, scope: Scope) -> dict[int, Scope]:
         cscope = Scope("class", node.name, scope.parent if scope.kind == "class" else scope)
+        self._docstring(node.body)
         info = ClassInfo(node.name, node, list(node.bases), cscope)
         cscope.cls = info
         self.facts.local_defs.add(node.name)

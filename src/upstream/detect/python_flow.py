@@ -23,7 +23,7 @@ from upstream.detect.python_facts import (
 from upstream.detect.python_names import MAX_DEPTH, Names
 
 MAX_ORIGINS = 64
-_ARGS_NAMES = frozenset({"args", "opt", "opts", "options", "flags", "FLAGS", "cli_args", "parsed_args", "cmd_args",
+ARGS_NAMES = frozenset({"args", "opt", "opts", "options", "flags", "FLAGS", "cli_args", "parsed_args", "cmd_args",
                          "script_args", "model_args", "hparams"})
 _DEFAULT_CALLS = frozenset({"Field", "field", "Option", "Argument", "Query", "Form", "Body", "Param", "Header",
                             "Env", "Setting"})
@@ -192,7 +192,7 @@ class Flow(Names):
 
     def _attribute(self, expr: ast.Attribute, scope: Scope, depth: int, seen: Seen) -> list[Origin]:
         base = expr.value
-        if isinstance(base, ast.Name) and (base.id in self.facts.parsed_args or base.id in _ARGS_NAMES):
+        if isinstance(base, ast.Name) and (base.id in self.facts.parsed_args or base.id in ARGS_NAMES):
             opts = self.facts.options.get(expr.attr)
             if opts:
                 return self.option_strings(opts, depth, seen)

@@ -15,6 +15,7 @@ from upstream.detect.identifiers import has_family, is_model_file, is_plausible
 from upstream.detect.python_clients import is_url, ollama_url
 from upstream.detect.python_facts import Facts, Scope, const_str
 from upstream.detect.python_flow import Flow, Origin
+from upstream.detect.python_hints import Siblings, key_provider
 from upstream.detect.python_routes import route
 from upstream.detect.python_sinks import Hit
 from upstream.models import Hub
@@ -88,6 +89,8 @@ class Keyed:
         self.hits: list[Hit] = []
         self._payload_urls: dict[int, str] | None = None
         self._routed: set[int] = set()  # LiteLLM Router `litellm_params` dicts
+        self.siblings = Siblings(flow)
+        self.sinks: list[tuple[ast.expr, Scope]] = []  # model-named arguments of calls: where a model id goes
         roots = {q.lstrip(".").split(".")[0] for q in facts.imports.values()}
         self.ai_context = any(r in AI_ROOTS or r.startswith("langchain") for r in roots)
 
@@ -95,7 +98,7 @@ class Keyed:
         f = self.facts
         for name, value, scope in f.assigns:
             if is_model_key(name):
-                self._value(value, scope, name, None)
+                self._value(value, scope, name, None, self.siblings.base_url(name, scope))
         for call, scope in f.calls:
             if id(call) in handled or self._not_model_lib(call, scope) or any(
                     k.arg in _NON_AI_SIBLINGS for k in call.keywords):
@@ -103,10 +106,12 @@ class Keyed:
             for kw in call.keywords:
                 if kw.arg and is_model_key(kw.arg):
                     self._value(kw.value, scope, kw.arg, call.lineno)
+                    if self.ai_context:
+                        self.sinks.append((kw.value, scope))
         for dest, opts in f.options.items():
             if is_model_key(dest):
                 for origin in self.flow.option_strings(opts):
-                    self._add(origin, None, None)
+                    self._add(origin, None, None, key=dest)
         for node, scope in f.dicts:
             self._dict(node, scope)
 
@@ -115,17 +120,20 @@ class Keyed:
         return bool(q) and (q or "").split(".")[0] in _NOT_MODEL_LIBS
 
     def _value(self, value: ast.expr, scope: Scope, key: str, call_line: int | None,
-               base_url: str | None = None, routed: bool = False) -> None:
+               base_url: str | None = None, routed: bool = False, hint: str | None = None) -> None:
         containers = (ast.List, ast.Tuple, ast.Set, ast.Dict)
         if isinstance(value, containers):
+            items: list[tuple[ast.expr, str | None]]
             if isinstance(value, ast.Dict):
-                strs = [v for v in value.values if const_str(v) is not None]
-                elts = strs or [k for k in value.keys if k is not None]
+                strs = [(v, const_str(k) if k is not None else None) for k, v in zip(value.keys, value.values,
+                                                                                    strict=True)
+                        if const_str(v) is not None]
+                items = strs or [(k, None) for k in value.keys if k is not None]
             else:
-                elts = list(value.elts)
-            for e in elts:
+                items = [(e, None) for e in value.elts]
+            for e, sub in items:
                 if not isinstance(e, containers):
-                    self._value(e, scope, key, call_line, base_url, routed)
+                    self._value(e, scope, key, call_line, base_url, routed, sub or hint)
             return
         strict = isinstance(value, ast.Call) and self._not_model_lib(value, scope)  # an ORM field's default
         for origin in self.flow.strings(value, scope):
@@ -134,10 +142,10 @@ class Keyed:
                 related = (call_line, f"passed as {key}=")
             elif origin.node is not value and value.lineno != origin.node.lineno:
                 related = (value.lineno, f"assigned to {key}")
-            self._add(origin, related, base_url, routed, strict)
+            self._add(origin, related, base_url, routed, strict, hint or key)
 
     def _add(self, origin: Origin, related: tuple[int, str] | None, base_url: str | None,
-             routed: bool = False, strict: bool = False) -> None:
+             routed: bool = False, strict: bool = False, key: str | None = None) -> None:
         value = origin.value.strip()
         rel = [related] if related else []
         if routed:
@@ -150,7 +158,12 @@ class Keyed:
         if not is_plausible(value, "keyed") or not (context or has_family(value) or is_model_file(value)):
             return
         hub: Hub | None = "ollama" if ollama_url(base_url) else None
-        self.hits.append(Hit(origin, "medium", base_url=base_url, hub=hub, related=rel, note=origin.note))
+        provider = None
+        if base_url is None:
+            hinted = key_provider(key, value)
+            if hinted is not None:
+                provider, hub = hinted
+        self.hits.append(Hit(origin, "medium", provider, base_url, hub, related=rel, note=origin.note))
 
     def _dict(self, node: ast.Dict, scope: Scope) -> None:
         keys = {const_str(k): v for k, v in zip(node.keys, node.values, strict=True) if k is not None}
@@ -172,6 +185,8 @@ class Keyed:
         for k, v in keys.items():
             if k and is_model_key(k) and not (router and k == "model_name"):
                 self._value(v, scope, k, None, base_url, routed and k == "model")
+                if self.ai_context:
+                    self.sinks.append((v, scope))
 
     def payload_urls(self) -> dict[int, str]:
         """Dict literals posted as JSON bodies, mapped to the URL they are posted to."""

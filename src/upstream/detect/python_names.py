@@ -85,6 +85,8 @@ class Names:
             func = expr.func
             if isinstance(func, ast.Name) and func.id in self.facts.classes:
                 return self.facts.classes[func.id][0]
+            if isinstance(func, ast.Name) and func.id == "cls" and scope.func and scope.func.cls:
+                return scope.func.cls  # `cls()` in a classmethod
             for fn in self.called_functions(expr, scope, depth + 1):
                 for ret in fn.scope.returns:
                     cls = self.class_of(ret, fn.scope, depth + 1)
@@ -103,6 +105,7 @@ class Names:
     def class_attrs(self, cls: ClassInfo, attr: str, depth: int = 0) -> list[tuple[Value, Scope]]:
         """Values of `attr` on a class, its module-defined bases included."""
         found = list(cls.attrs.get(attr, ()))
+        found.extend(self.facts.dotted.get(f"{cls.name}.{attr}", ()))  # `Settings._instance = Settings()`
         if depth < 4:
             for base in cls.bases:
                 if isinstance(base, ast.Name) and base.id in self.facts.classes:
@@ -137,6 +140,11 @@ class Names:
                 if name is None or name not in self.facts.functions:
                     continue
                 cands = self.facts.functions[name]
+                explicit = self._explicit_method(f, scope) if isinstance(f, ast.Attribute) else None
+                if explicit is not None:
+                    target, bound = explicit
+                    index.setdefault(id(target), []).append((call, scope, bound))
+                    continue
                 if isinstance(f, ast.Name):
                     targets = [c for c in cands if c.cls is None]
                     bound = False
@@ -147,3 +155,32 @@ class Names:
                     index.setdefault(id(t), []).append((call, scope, bound and not t.is_static))
             self._callers = index
         return self._callers.get(id(func), [])
+
+    def _explicit_method(self, func: ast.Attribute, scope: Scope) -> tuple[FuncInfo, bool] | None:
+        """The method named by `super().m(...)` (bound) or `Base.m(self, ...)` (unbound), in module classes."""
+        base = func.value
+        if (isinstance(base, ast.Call) and isinstance(base.func, ast.Name) and base.func.id == "super"
+                and scope.func is not None and scope.func.cls is not None):
+            for b in scope.func.cls.bases:
+                found = self._method_in(b, func.attr, 0)
+                if found is not None:
+                    return found, not found.is_static
+            return None
+        if isinstance(base, ast.Name) and base.id in self.facts.classes and base.id not in self.facts.imports:
+            found = self._method_in(base, func.attr, 0)
+            if found is not None:
+                return found, any(isinstance(d, ast.Name) and d.id == "classmethod" for d in found.node.decorator_list)
+        return None
+
+    def _method_in(self, base: ast.expr, name: str, depth: int) -> FuncInfo | None:
+        """`name` defined on a module class or the nearest of its module-defined bases."""
+        if not isinstance(base, ast.Name) or base.id not in self.facts.classes or depth > 4:
+            return None
+        cls = self.facts.classes[base.id][0]
+        if name in cls.methods:
+            return cls.methods[name]
+        for b in cls.bases:
+            found = self._method_in(b, name, depth + 1)
+            if found is not None:
+                return found
+        return None

@@ -32,6 +32,9 @@ _AI_IMPORT_RE = re.compile(
 _CALL_WORDS = sorted({
     "from_pretrained", "from_single_file", "completions", "generate_content", "embed_content", "messages.create",
     "messages.stream", "chatcompletion", *(n.lower() for n in UNIMPORTED),
+    # download / run commands quoted in docstrings (reported as docs)
+    "huggingface-cli download", "hf download", "ollama pull", "ollama run", "llama-cli", "llama-server",
+    "vllm serve",
 })
 _CALLS = ahocorasick_rs.BytesAhoCorasick([w.encode() for w in _CALL_WORDS])
 # String literals that could be model ids, and a family token standing as a word inside one of them

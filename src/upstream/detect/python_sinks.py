@@ -19,7 +19,7 @@ from upstream.detect.python_catalog import (
     family_of,
     module_api,
 )
-from upstream.detect.python_clients import Clients, kw_const, kw_const_str, kwarg, ollama_url
+from upstream.detect.python_clients import Clients, azure_resource, kw_const, kw_const_str, kwarg, ollama_url
 from upstream.detect.python_facts import Facts, Scope
 from upstream.detect.python_flow import Flow, Origin
 from upstream.detect.python_routes import route
@@ -41,6 +41,17 @@ class Hit:
     canonical: str | None = None
     related: list[tuple[int, str]] = field(default_factory=list)
     note: str | None = None
+
+
+@dataclass(slots=True)
+class Sink:
+    """An expression handed to a model argument, with the call it goes to and the hits found through it."""
+
+    expr: ast.expr
+    scope: Scope
+    call: ast.Call | None = None  # None: a model-named keyword or key outside the known APIs
+    label: str = ""
+    hits: list[Hit] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +76,7 @@ class Sinks:
         self.hits: list[Hit] = []
         self.handled: set[int] = set()
         self.suppressed: set[int] = set()  # literals that reach a dataset loader
+        self.args: list[Sink] = []  # model arguments of the calls handled
         self.clients = Clients(facts, flow)
 
     def run(self) -> None:
@@ -120,7 +132,7 @@ class Sinks:
             inner = self.clients.client_of(value, scope) if value is not None else None
             if inner is not None:
                 provider, base, note = inner.provider or provider, inner.base_url, inner.note
-        if note and api.hub == "api":
+        if note and api.hub == "api" and not azure_resource(call, provider):
             provider = None
         ctx = _Ctx(q.rsplit(".", 1)[-1], call.lineno, provider, base, api.hub, api,
                    revision=self._first(call, "revision", scope), provider_kw=kw_const_str(call, "model_provider"),
@@ -149,10 +161,13 @@ class Sinks:
                 isinstance(a, ast.Starred) for a in call.args[:api.model_pos + 1]):
             exprs.append(call.args[api.model_pos])
         for expr in exprs:
+            sink = Sink(expr, scope, call, ctx.label)
+            self.args.append(sink)
             for origin in self.flow.strings(expr, scope):
                 hit = self._hit(origin, ctx)
                 if hit is not None:
                     self.hits.append(hit)
+                    sink.hits.append(hit)
 
     def _hit(self, origin: Origin, ctx: _Ctx) -> Hit | None:
         value = origin.value.strip()

@@ -166,9 +166,14 @@ def scan_entries(entries: Iterable[Entry], detectors: Sequence[Detector], max_by
                     continue
             c = out.counters[det.id]
             c.files += 1
+            found: list[Detection] = []
             try:
-                found = [_clean(x) for x in det.detect(file)]
+                for x in det.detect(file):
+                    found.append(_clean(x))
             except ParseError as exc:
+                # a detector may recover part of a broken file: keep what it yielded, record the problem
+                c.detections += len(found)
+                out.detections.extend((entry.path, x) for x in found)
                 if str(exc).startswith("invalid UTF-8"):
                     out.skipped.append(Skipped(path=entry.path, reason="invalid-utf8", detail=f"{det.id}: {exc}"))
                 else:
