@@ -268,3 +268,17 @@ def test_ini_with_a_stray_latin1_byte_keeps_its_other_lines() -> None:
     data = "[llm]\n; réglages par défaut\nmodel = gpt-4o-mini\n".encode("latin-1")
     found = list(ConfigFileDetector().detect(FileInput("app.ini", "/nonexistent/app.ini", len(data), data)))
     assert models(found) == [(3, "gpt-4o-mini")]
+
+
+def test_upstreams_own_policy_is_not_read_as_model_use(tmp_path: Path) -> None:
+    """Model names in upstream.toml or [tool.upstream] (ignores, allow-lists) are policy, not uses."""
+    from upstream.config import scan_config
+    from upstream.pipeline import scan
+
+    policy = ('[[tool.upstream.ignore]]\nrule = "developer-country"\nmodel = "Qwen/Qwen2.5-7B-Instruct"\n'
+              'reason = "reviewed"\n')
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n\n[tool.myapp]\nmodel = "gpt-4o"\n\n' + policy)
+    (tmp_path / "upstream.toml").write_text(policy.replace("tool.upstream.", ""))
+    report = scan(scan_config(str(tmp_path), {"jobs": 1, "use_policy": False}))
+    found = [(e.path, e.line, i.model.canonical) for i in report.inventory for e in i.evidence]
+    assert found == [("pyproject.toml", 5, "gpt-4o")]

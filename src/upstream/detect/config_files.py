@@ -23,6 +23,7 @@ _YAML = frozenset({".yaml", ".yml"})
 _JSON = frozenset({".json", ".jsonc"})
 _INI = frozenset({".ini", ".cfg", ".conf"})
 _SKIP_NAMES = frozenset({
+    "upstream.toml",  # our own policy file: model names in its ignores are not uses
     "package.json", "package-lock.json", "composer.json", "jsconfig.json", "pnpm-lock.yaml", "yarn.lock",
     "generation_config.json", "special_tokens_map.json", "preprocessor_config.json", "model_index.json",
     "adapter_config.json", "config_sentence_transformers.json", "sentence_bert_config.json", "modules.json",
@@ -73,7 +74,7 @@ def scan_config_text(text: str, fmt: str, lines: Sequence[str], *, kind: Evidenc
         if _hf_file(docs[0]):
             return []
     elif fmt == "toml":
-        docs = [load_toml(text)]
+        docs = [_without_upstream_policy(load_toml(text))]
     else:
         docs = [load_ini(text, strict=strict_ini)]
     found: list[Detection] = []
@@ -82,6 +83,14 @@ def scan_config_text(text: str, fmt: str, lines: Sequence[str], *, kind: Evidenc
             continue
         found.extend(ConfigWalker(list(lines), kind=kind, detector=detector).run(doc))
     return dedupe(found)
+
+
+def _without_upstream_policy(doc: Node) -> Node:
+    """A pyproject.toml minus its `[tool.upstream]` table: upstream's own policy names models it is about."""
+    tool = doc.get("tool") if isinstance(doc, Map) else None
+    if isinstance(tool, Map) and tool.get("upstream") is not None:
+        tool.entries = [e for e in tool.entries if e[0] != "upstream"]
+    return doc
 
 
 def _yaml_docs(text: str) -> list[Node]:
