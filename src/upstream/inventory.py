@@ -118,9 +118,10 @@ def build_inventory(
         canon = d.canonical or canonical_id(d.value, hub)
         ckey = canon.lower()
         spellings[ckey][canon] += 1
+        ep: Endpoint | None
         if d.base_url:
-            ep: Endpoint | None = table.for_url(d.base_url)
-            add_endpoint(path, d, table.for_url(d.base_url))
+            ep = table.for_url(d.base_url)
+            add_endpoint(path, d, ep)
         else:
             ep = provider_endpoint(d.provider, table)
         if ep is None or d.kind == "docs":
