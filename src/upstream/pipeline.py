@@ -16,7 +16,7 @@ from upstream.errors import UsageError
 from upstream.inventory import build_inventory
 from upstream.models import Detection, InventoryItem, PluginStatus, Provenance, Report, ScanStats
 from upstream.policy import find_policy, with_policy
-from upstream.registry import detector_ids, detectors
+from upstream.registry import detectors
 from upstream.sources import WalkResult, walk
 
 _SKIP_LIST_CAP = 2000
@@ -65,13 +65,14 @@ def scan(config: ScanConfig) -> Report:
     """Scan `config.root` and return the Report. Raises UsageError only for a root that is not there."""
     if not os.path.exists(config.root):
         raise UsageError(f"{config.root}: no such file or directory")
-    unknown = set(config.detectors) - set(detector_ids())
+    every = detectors()  # built once: the registry imports and instantiates every detector
+    known = [d.id for d in every]
+    unknown = set(config.detectors) - set(known)
     if unknown:
-        raise UsageError(f"unknown detector(s): {', '.join(sorted(unknown))}",
-                         hint=f"known: {', '.join(detector_ids())}")
+        raise UsageError(f"unknown detector(s): {', '.join(sorted(unknown))}", hint=f"known: {', '.join(known)}")
     policy = find_policy(config.root, config.policy, config.profile) if config.use_policy else None
     started = time.perf_counter()
-    dets = detectors(config.detectors or None)
+    dets = [d for d in every if d.id in config.detectors] if config.detectors else every
     walked = WalkResult()
     entries = walk(config.root, walked, include_vendored=config.include_vendored,
                    use_gitignore=config.use_gitignore, follow_symlinks=config.follow_symlinks)
