@@ -337,6 +337,70 @@ class Provenance:
     """What the resolver tried, in order"""
 
 
+# --------------------------------------------------------------------------- measurements (probe runs)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Measurement:
+    """One measured number from a probe run, with its 95% interval (None when n was too small)."""
+
+    __pydantic_config__ = _CONFIG
+
+    metric: str
+    """Behaviour: non_answer, refusal, deflection, narrative, omission (China-topic items), sci (selective
+    censorship index), language_gap, over_refusal. Capability: pass_at_1"""
+    lang: str = "*"
+    """A language tag, a gap such as "zh-Hans-en", or "*" for all"""
+    scope: str = "all"
+    """The topic id, a task subset (e.g. a difficulty), or all"""
+    value: float | None
+    low: float | None = None
+    high: float | None = None
+    n: int = 0
+    insufficient: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProbeExample:
+    """One answer from a probe run, kept as an example for the report (answer text cut short)."""
+
+    __pydantic_config__ = _CONFIG
+
+    item: str
+    topic: str
+    role: str
+    lang: str
+    label: str | None
+    """answered / refusal / deflection / empty, or a task's passed / failed"""
+    prompt: str = ""
+    answer: str = ""
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MeasuredRun:
+    """A saved probe run attached to an inventory item (or named to `upstream weigh`)."""
+
+    __pydantic_config__ = _CONFIG
+
+    kind: Literal["behaviour", "capability"]
+    source: str
+    """The run's JSON file as given"""
+    endpoint: str | None = None
+    model: str
+    """The model name the run requested"""
+    served_models: list[str] = field(default_factory=list)
+    suite: str
+    suite_version: str | None = None
+    suite_hash: str | None = None
+    date: str | None = None
+    complete: bool = True
+    match: str | None = None
+    """How the run was matched to the inventory item"""
+    metrics: list[Measurement] = field(default_factory=list)
+    examples: list[ProbeExample] = field(default_factory=list)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class InventoryItem:
     """One model served by one endpoint, with all evidence merged."""
@@ -354,6 +418,8 @@ class InventoryItem:
     evidence: list[Evidence]
     provenance: Provenance | None = None
     """Whose model it is and where it came from (the endpoint above is kept apart)"""
+    measurements: list[MeasuredRun] = field(default_factory=list)
+    """Probe runs (behaviour or capability) of this model, attached with `--probe RUN.json`"""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -472,6 +538,175 @@ class PolicyOutcome:
     expired_ignores: list[str] = field(default_factory=list)
 
 
+# --------------------------------------------------------------------------- weigh: risk against capability
+
+RiskStatus = Literal["known", "partial", "unknown", "not-applicable"]
+RiskLevel = Literal["low", "moderate", "elevated", "high"]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RiskFactor:
+    """One factor of provenance risk: its value, its weight, why, and the sources behind it."""
+
+    __pydantic_config__ = _CONFIG
+
+    id: str
+    """developer-jurisdiction, lineage-roots, endpoint, licence, transparency, behaviour, supply-chain"""
+    name: str
+    value: float | None
+    """0 (no concern) to 1 (highest concern); None when unknown or not applicable"""
+    weight: float
+    status: RiskStatus
+    reason: str
+    """One line"""
+    details: list[str] = field(default_factory=list)
+    sources: list[SourceRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RiskScore:
+    """The weighted total, never without its factors; unknown factors widen [low, high]."""
+
+    __pydantic_config__ = _CONFIG
+
+    score: float
+    """Weighted mean, unknown factors counted at the context's `unknown_as`"""
+    low: float
+    """Unknown factors counted as 0"""
+    high: float
+    """Unknown factors counted as 1"""
+    level: RiskLevel
+    unknown: list[str] = field(default_factory=list)
+    """Ids of the factors whose facts are missing"""
+    factors: list[RiskFactor]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BenchmarkScore:
+    """One cited benchmark result from the knowledge base."""
+
+    __pydantic_config__ = _CONFIG
+
+    benchmark: str
+    """Canonical key: livecodebench, swe-bench-verified, aider-polyglot, humaneval, ..."""
+    name: str
+    """The benchmark as the source names it (variant, window, harness)"""
+    family: str
+    model: str
+    """The model as the source names it"""
+    score: float
+    independent: bool
+    kind: str
+    date: str
+    note: str | None = None
+    sources: list[SourceRef] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Capability:
+    """What a model can do on the team's task: cited benchmarks and the team's own measurement."""
+
+    __pydantic_config__ = _CONFIG
+
+    task: str
+    benchmarks: list[BenchmarkScore] = field(default_factory=list)
+    measured: list[MeasuredRun] = field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BenchmarkDelta:
+    """One benchmark for the model in use and an alternative."""
+
+    __pydantic_config__ = _CONFIG
+
+    benchmark: str
+    current: float | None
+    alternative: float | None
+    delta: float | None
+    comparable: bool
+    """Same benchmark variant and same kind of source (vendor-reported vs independent)"""
+    note: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Alternative:
+    """A model the team's policy allows, with what switching gains and costs."""
+
+    __pydantic_config__ = _CONFIG
+
+    family: str
+    name: str
+    developer: str | None = None
+    country: str | None = None
+    risk: RiskScore
+    deltas: list[BenchmarkDelta] = field(default_factory=list)
+    removes: list[str] = field(default_factory=list)
+    """Risk factor ids that are lower for the alternative"""
+    adds: list[str] = field(default_factory=list)
+    """Risk factor ids that are higher for the alternative"""
+    summary: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Assessment:
+    """One model in use (or named as a candidate) weighed: risk factor by factor, capability, alternatives."""
+
+    __pydantic_config__ = _CONFIG
+
+    subject: str
+    """The model as named"""
+    item: str | None = None
+    """The inventory item id, when it comes from a scan"""
+    family: str | None = None
+    name: str | None = None
+    provenance_status: ProvenanceStatus
+    passes_policy: bool | None = None
+    """None when no policy applies"""
+    policy_rules: list[str] = field(default_factory=list)
+    """Rules whose findings fail this model"""
+    risk: RiskScore
+    capability: Capability
+    alternatives: list[Alternative] = field(default_factory=list)
+    summary: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FrontierPoint:
+    """A model on the risk-against-capability chart."""
+
+    __pydantic_config__ = _CONFIG
+
+    family: str
+    name: str
+    developer: str | None = None
+    country: str | None = None
+    risk: float
+    capability: float
+    benchmark: str
+    independent: bool
+    on_frontier: bool
+    in_use: bool
+    passes_policy: bool | None = None
+    measured: bool = False
+    """Capability measured by the team's own capability probe rather than from a cited benchmark"""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WeighOutcome:
+    """The `weigh` section: team context, weights, each model's assessment and the Pareto frontier."""
+
+    __pydantic_config__ = _CONFIG
+
+    task: str
+    benchmark: str
+    """The benchmark on the frontier's capability axis"""
+    profile: str | None = None
+    context: dict[str, str | int | float | bool | list[str]] = field(default_factory=dict)
+    weights: dict[str, float] = field(default_factory=dict)
+    assessments: list[Assessment] = field(default_factory=list)
+    frontier: list[FrontierPoint] = field(default_factory=list)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Report:
     """The one document every output format reads."""
@@ -498,5 +733,7 @@ class Report:
     findings: list[Finding] = field(default_factory=list)
     policy: PolicyOutcome | None = None
     """Set when a policy was applied (`--policy`, upstream.toml or [tool.upstream])"""
+    weigh: WeighOutcome | None = None
+    """Set by `upstream weigh` (or `scan --weigh`): risk against capability, alternatives"""
     complete: bool
     """False when some input could not be read or parsed"""
