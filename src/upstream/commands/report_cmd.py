@@ -1,16 +1,24 @@
-"""`upstream report SAVED.json -f FORMAT`: convert a saved JSON report to another format without rescanning."""
+"""`upstream report SAVED.json -f FORMAT`: convert a saved JSON report to another format without rescanning.
+
+With `--probe RUN.json` the saved probe runs are attached to the models they measured, and with them (or with
+`--policy` / `--profile`) the policy is applied again: the exit status then follows the decision, as for `scan`.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
-from typing import Any, TextIO
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
 
-from upstream.commands import EXIT_OK
+from upstream.commands import EXIT_OK, EXIT_POLICY
 from upstream.errors import UsageError
 from upstream.models import REPORT_SCHEMA_VERSION, Report
 from upstream.report import FORMATS, renderer
+
+if TYPE_CHECKING:
+    from upstream.policy.config import Policy
 
 _MAX_BYTES = 256 << 20
 
@@ -24,6 +32,12 @@ def register(sub: Any) -> None:
                    help="output format (repeatable)")
     p.add_argument("-o", "--output", help="write here instead of stdout (with several formats: a prefix, "
                                           "one file per format)")
+    p.add_argument("--probe", action="append", default=[], metavar="RUN.json",
+                   help="attach a saved probe run ('upstream probe -f json') to the models it measured and apply the "
+                        "report's policy again (repeatable)")
+    p.add_argument("--policy", metavar="FILE", help="apply this policy file to the saved report")
+    p.add_argument("--profile", metavar="NAME", help="apply this built-in policy profile (over --policy, if given)")
+    p.add_argument("--exit-zero", action="store_true", help="exit 0 even when a policy applied here fails")
     p.set_defaults(run=run)
 
 
@@ -75,8 +89,50 @@ def load_saved(path: str) -> Report:
                          hint="check it with 'upstream schema' (the JSON Schema of the report)") from None
 
 
+def _saved_policy(report: Report, stderr: TextIO) -> Policy | None:
+    """The policy the saved report was checked against, read again from where it came from; None (with a warning)
+    when it cannot be found."""
+    from upstream.policy.config import load_policy, parse_policy
+
+    outcome = report.policy
+    if outcome is None:
+        return None
+    if outcome.source == f"profile:{outcome.profile}":
+        return parse_policy({}, outcome.source, outcome.profile)
+    path = outcome.source.removesuffix(" [tool.upstream]")
+    if Path(path).is_file():
+        return load_policy(path, outcome.profile)
+    stderr.write(f"upstream: warning: the saved report's policy ({outcome.source}) is not found from here; its "
+                 "findings are kept as saved and do not see the attached runs (pass --policy FILE)\n")
+    return None
+
+
+def _policy(args: argparse.Namespace, report: Report, stderr: TextIO) -> Policy | None:
+    from upstream.policy.config import load_policy, parse_policy
+
+    if args.policy:
+        return load_policy(args.policy, args.profile)
+    if args.profile:
+        return parse_policy({}, f"profile:{args.profile}", args.profile)
+    return _saved_policy(report, stderr) if args.probe else None
+
+
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
+    from upstream.probe.attach import attach_runs, load_runs, regate, warning
+
+    runs = load_runs(args.probe)
     report = load_saved(args.saved)
+    if runs:
+        result = attach_runs(report, runs)
+        for u in result.unmatched:
+            stderr.write(warning(u) + "\n")
+        report = result.report
+    policy = _policy(args, report, stderr)
+    if policy is not None:
+        from upstream.policy import policy_summary
+
+        report = regate(report, policy)
+        stderr.write(policy_summary(report) + "\n")
     for fmt in args.formats:
         text = renderer(fmt)(report, False)
         if args.output:
@@ -88,4 +144,6 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
                 raise UsageError(f"{path}: cannot be written ({exc.strerror})") from None
         else:
             stdout.write(text)
+    if policy is not None and report.policy is not None and report.policy.decision == "fail" and not args.exit_zero:
+        return EXIT_POLICY
     return EXIT_OK

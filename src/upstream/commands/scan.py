@@ -7,8 +7,8 @@ import os
 from typing import Any, TextIO
 
 from upstream.commands import EXIT_INCOMPLETE, EXIT_OK, EXIT_POLICY
-from upstream.config import scan_config
-from upstream.models import Report
+from upstream.config import ScanConfig, scan_config
+from upstream.models import MeasuredRun, Report
 from upstream.report import FORMATS, renderer
 
 
@@ -49,6 +49,9 @@ def register(sub: Any) -> None:
     scan.add_argument("--profile", metavar="NAME", help="apply a built-in policy profile (see 'upstream policy')")
     scan.add_argument("--no-policy", dest="use_policy", action="store_false", default=None,
                       help="inventory only: do not apply any policy")
+    scan.add_argument("--probe", action="append", default=[], metavar="RUN.json",
+                      help="attach a saved probe run ('upstream probe -f json') to the models it measured; the "
+                           "policy's probe-threshold rule reads it (repeatable)")
     scan.add_argument("--strict", action="store_true", help="exit 3 when the scan is incomplete")
     scan.add_argument("--exit-zero", action="store_true", help="always exit 0 unless the tool itself fails")
     scan.add_argument("-q", "--quiet", action="store_true", help="no summary on stderr")
@@ -75,8 +78,27 @@ def _summary(report: Report) -> str:
     return text
 
 
+def _with_probes(report: Report, runs: list[MeasuredRun], config: ScanConfig, stderr: TextIO,
+                 quiet: bool) -> Report:
+    """Attach the saved runs, say which matched nothing, and apply the policy again so that it sees them."""
+    from upstream.policy import find_policy
+    from upstream.probe.attach import attach_runs, regate, warning
+
+    result = attach_runs(report, runs)
+    for u in result.unmatched:
+        stderr.write(warning(u) + "\n")
+    attached = sum(len(i.measurements) for i in result.report.inventory)
+    if not quiet and attached:
+        items = sum(1 for i in result.report.inventory if i.measurements)
+        stderr.write(f"upstream: {len(runs) - len(result.unmatched)} of {len(runs)} probe run(s) attached "
+                     f"to {items} model(s)\n")
+    policy = find_policy(config.root, config.policy, config.profile) if config.use_policy else None
+    return regate(result.report, policy) if policy is not None else result.report
+
+
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from upstream.pipeline import scan
+    from upstream.probe.attach import load_runs
 
     flags = {
         "include_vendored": args.include_vendored, "use_gitignore": args.use_gitignore,
@@ -86,7 +108,10 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         "detectors": tuple(x.strip() for x in args.detectors.split(",") if x.strip()) if args.detectors else None,
     }
     config = scan_config(args.path, flags)
+    runs = load_runs(args.probe)  # a bad run file stops us before the scan
     report = scan(config)
+    if runs:
+        report = _with_probes(report, runs, config, stderr, args.quiet)
     formats = args.formats or (["table"] if stdout.isatty() and not args.output else ["json"])
     for fmt in formats:
         if args.output:

@@ -16,7 +16,8 @@ from upstream.policy.rules.base import Context, Hit, Rule, RuleOptions
 class ThresholdOptions(RuleOptions):
     max: dict[str, float]
     """Metric -> the highest acceptable value, e.g. { narrative = 0.10, sci = 0.20 }; metrics: non_answer, refusal,
-    deflection, narrative, omission (rates on the China-topic items), sci, language_gap (paired indices)"""
+    deflection, narrative, omission (rates on the China-topic items), over_refusal (safe questions that look
+    sensitive), sci, language_gap (paired indices)"""
     bound: Literal["low", "value", "high"] = "low"
     """Which number must exceed the threshold: the interval's lower bound (only clear breaches), the estimate, or the
     upper bound (anything that might breach)"""
@@ -46,7 +47,10 @@ def _host(url: str | None) -> str | None:
 
 
 def _item_for(metric: ProbeMetric, items: tuple[InventoryItem, ...]) -> InventoryItem | None:
-    """The inventory item a measurement is about: same model, preferring the same endpoint host."""
+    """The inventory item a measurement is about: the one it was attached to, else the same model, preferring the
+    same endpoint host."""
+    if metric.item is not None:
+        return next((i for i in items if i.id == metric.item), None)
     name = metric.model.lower()
     same = [i for i in items if name in (i.model.canonical.lower(), i.model.raw.lower())]
     host = _host(metric.endpoint)
@@ -66,8 +70,8 @@ class ProbeThreshold(Rule[ThresholdOptions]):
               "sensitive items, the selective-censorship index against matched controls, the language gap), "
               "against the highest value the policy accepts per metric. By default only a breach the statistics "
               "support counts: the lower bound of the 95% interval must exceed the threshold (`bound`). "
-              "`upstream scan` does not attach probe results yet: the rule applies when a caller passes them to "
-              "the policy engine (`evaluate(..., probes=metrics_from_probe_report(saved_probe_json))`).")
+              "Attach saved runs with `upstream scan PATH --probe RUN.json` (or `upstream report SAVED.json --probe "
+              "RUN.json`): each run goes to the inventory item it measured, and this rule reads it there.")
     why = ("Provenance says where a model comes from; behaviour says what that did to it. NIST's CAISI found "
            "DeepSeek models echoing inaccurate CCP narratives about four times as often as US reference models; the "
            "PRC's generative-AI measures require services to adhere to \"core socialist values\". A measured rate "
