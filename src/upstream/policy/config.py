@@ -6,6 +6,7 @@ Layout (every table optional):
     [policy]           fail_on, include_docs, extends (a built-in profile to start from)
     [rules.RULE-ID]    one table per rule that applies, with that rule's options
     [[ignore]]         rule, model / path / endpoint / fingerprint, reason (required), until
+    [weigh]            the team's context for `upstream weigh` (upstream.weigh.context; docs/weigh.md)
 
 Tables `scan` and `probe` are left to the parts of upstream that read them; any other key is an error.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -28,7 +30,7 @@ from upstream.policy.profiles import profile_data, profile_names
 from upstream.policy.rules import BY_ID, RuleOptions
 
 POLICY_KEYS = ("policy", "rules", "ignore")
-OTHER_KEYS = ("about", "scan", "probe")
+OTHER_KEYS = ("about", "scan", "probe", "weigh")
 _MAX_BYTES = 1 << 20
 
 
@@ -130,6 +132,8 @@ class Policy:
     ignores: tuple[Ignore, ...] = ()
     profile: str | None = None
     title: str | None = None
+    weigh: Mapping[str, Any] | None = None
+    """The validated `[weigh]` table (only the keys it sets), None when there is none"""
 
 
 # --------------------------------------------------------------------------- validation
@@ -174,8 +178,13 @@ def _merge(base: dict[str, Any], top: dict[str, Any]) -> dict[str, Any]:
     for rid, table in top.get("rules", {}).items():
         base_table = rules.get(rid)
         rules[rid] = {**base_table, **table} if isinstance(base_table, dict) and isinstance(table, dict) else table
-    return {**base, **top, "policy": {**base.get("policy", {}), **top.get("policy", {})}, "rules": rules,
-            "ignore": [*base.get("ignore", []), *top.get("ignore", [])]}
+    out = {**base, **top, "policy": {**base.get("policy", {}), **top.get("policy", {})}, "rules": rules,
+           "ignore": [*base.get("ignore", []), *top.get("ignore", [])]}
+    if isinstance(base.get("weigh"), dict) and isinstance(top.get("weigh"), dict):
+        from upstream.weigh.context import merge_tables  # here, not at the top: weigh imports the policy package
+
+        out["weigh"] = merge_tables(base["weigh"], top["weigh"])
+    return out
 
 
 def parse_policy(data: dict[str, Any], source: str, profile: str | None = None) -> Policy:
@@ -194,7 +203,7 @@ def parse_policy(data: dict[str, Any], source: str, profile: str | None = None) 
         data = _merge(profile_data(base_name), data)
         label = f"{source} (over profile {base_name})" if source != f"profile:{base_name}" else source
     errors: list[str] = []
-    for key, kind in (("policy", dict), ("rules", dict), ("ignore", list), ("about", dict)):
+    for key, kind in (("policy", dict), ("rules", dict), ("ignore", list), ("about", dict), ("weigh", dict)):
         if key in data and not isinstance(data[key], kind):
             errors.append(f"{key}: must be a {'table' if kind is dict else 'list of [[ignore]] tables'}")
     if errors:
@@ -210,6 +219,12 @@ def parse_policy(data: dict[str, Any], source: str, profile: str | None = None) 
             errors.append(f"rules.{rid}: must be a table ([rules.{rid}])")
         elif (opts := _validate(rule.options, table, ("rules", rid), errors)) is not None:
             rules[rid] = opts
+    weigh = None
+    if "weigh" in data:
+        from upstream.weigh.context import WeighTable  # here, not at the top: weigh imports the policy package
+
+        table = _validate(WeighTable, data["weigh"], ("weigh",), errors)
+        weigh = table.model_dump(exclude_unset=True) if table is not None else None
     ignores = []
     for n, entry in enumerate(data.get("ignore", [])):
         if not isinstance(entry, dict):
@@ -221,7 +236,7 @@ def parse_policy(data: dict[str, Any], source: str, profile: str | None = None) 
         raise ConfigError(f"{label}: " + "; ".join(errors[:8]) + more,
                           hint="'upstream explain RULE' documents a rule's options; see docs/policy.md")
     return Policy(source=source, fail_on=sec.fail_on, include_docs=sec.include_docs, rules=rules,
-                  ignores=tuple(ignores), profile=base_name, title=about.title)
+                  ignores=tuple(ignores), profile=base_name, title=about.title, weigh=weigh)
 
 
 # --------------------------------------------------------------------------- files
@@ -265,27 +280,30 @@ def load_policy(path: str | os.PathLike[str], profile: str | None = None) -> Pol
     return parse_policy(data, str(p), profile)
 
 
-def discover(root: str | os.PathLike[str]) -> Path | None:
+def discover(root: str | os.PathLike[str], keys: tuple[str, ...] = POLICY_KEYS) -> Path | None:
     """The policy file at a scanned root: upstream.toml, else a pyproject.toml whose [tool.upstream] holds a policy.
-    An upstream.toml without policy tables means no policy (it is not merged with pyproject.toml)."""
+    An upstream.toml without policy tables means no policy (it is not merged with pyproject.toml). `keys`: the
+    tables that make a file count (`upstream weigh` also takes a file holding only [weigh])."""
     base = Path(root)
     if not base.is_dir():
         return None
     own = base / "upstream.toml"
     if own.is_file():
-        return own if any(k in _read_toml(own) for k in POLICY_KEYS) else None
+        return own if any(k in _read_toml(own) for k in keys) else None
     py = base / "pyproject.toml"
     if py.is_file():
         table = _tool_table(py, _read_toml(py))
-        if table is not None and any(k in table for k in POLICY_KEYS):
+        if table is not None and any(k in table for k in keys):
             return py
     return None
 
 
-def find_policy(root: str, policy_path: str | None = None, profile: str | None = None) -> Policy | None:
+def find_policy(root: str, policy_path: str | None = None, profile: str | None = None,
+                weigh: bool = False) -> Policy | None:
     """The policy a scan of `root` applies: `policy_path`, else the one found at the root; `profile` as its base
-    (or alone when there is no file). None when there is no policy. Raises ConfigError for a bad one."""
-    path = Path(policy_path) if policy_path else discover(root)
+    (or alone when there is no file). None when there is no policy. Raises ConfigError for a bad one. With `weigh`,
+    a file holding only a [weigh] table counts too."""
+    path = Path(policy_path) if policy_path else discover(root, (*POLICY_KEYS, "weigh") if weigh else POLICY_KEYS)
     if path is not None:
         return load_policy(path, profile)
     if profile:

@@ -3,6 +3,7 @@
 One `machine-learning-model` component per inventory item: `pkg:huggingface/...` purl where it applies,
 the developer as `manufacturer`, the supplier (API operator, else the hub) as `supplier`, lineage in
 `pedigree.ancestors`, evidence occurrences with file and line, and `upstream:*` properties for the rest.
+A weighed report adds capability (cited benchmarks, measured pass@1) as the model card's performance metrics.
 Remote endpoints become `services` (with the data-processing location); AI SDKs become `library`
 components. The library has no model card yet, so `modelCard` is added to the serialised JSON.
 """
@@ -32,9 +33,10 @@ from cyclonedx.model.tool import ToolRepository
 from cyclonedx.output.json import JsonV1Dot6
 from packageurl import PackageURL
 
-from upstream.models import Evidence, InventoryItem, LicenceInfo, Report
+from upstream.models import Assessment, Evidence, InventoryItem, LicenceInfo, Report
 from upstream.report import facts
 from upstream.report.facts import Party
+from upstream.report.weigh_text import capability_runs, run_label, scope_label, score_text, source_kind
 
 _CONFIDENCE = {"high": Decimal("0.9"), "medium": Decimal("0.6"), "low": Decimal("0.3")}
 _TASKS = {"ForCausalLM": "text-generation",
@@ -136,6 +138,36 @@ def _sdk(name: str, ecosystem: str, paths: list[tuple[str, int | None]]) -> Comp
                      purl=PackageURL(type=ecosystem, name=name), evidence=ComponentEvidence(occurrences=occ))
 
 
+def _assessment(report: Report, item: InventoryItem) -> Assessment | None:
+    if report.weigh is None:
+        return None
+    return next((a for a in report.weigh.assessments if a.item == item.id), None)
+
+
+def _performance(a: Assessment) -> tuple[list[dict[str, Any]], list[dict[str, str]]]:
+    """Capability from `upstream weigh`: cited benchmark scores (sliced vendor-reported / independent) and the
+    team's own measured pass@1 with its 95% interval, plus a property per benchmark naming its date and sources
+    (a performance metric has no room for them)."""
+    metrics: list[dict[str, Any]] = []
+    props: list[dict[str, str]] = []
+    for b in a.capability.benchmarks:
+        kind = source_kind(b.independent)
+        metrics.append({"type": b.name, "value": score_text(b.score), "slice": kind})
+        cited = "; ".join(s.url or s.title for s in b.sources) or "none"
+        props.append({"name": "upstream:benchmark-source",
+                      "value": f"{b.name}: {score_text(b.score)} ({kind}, {b.date}; model as named: {b.model}; "
+                               f"sources: {cited})"})
+    for run, m in capability_runs(a.capability.measured):
+        if m.value is None:
+            continue
+        metric: dict[str, Any] = {"type": f"pass@1 ({run_label(run)}, measured by upstream's capability probe)",
+                                  "value": f"{m.value:.3f}", "slice": scope_label(m)}
+        if m.low is not None and m.high is not None:
+            metric["confidenceInterval"] = {"lowerBound": f"{m.low:.3f}", "upperBound": f"{m.high:.3f}"}
+        metrics.append(metric)
+    return metrics, props
+
+
 def _model_card(report: Report, item: InventoryItem) -> dict[str, Any]:
     params: dict[str, Any] = {}
     kb = facts.kb_facts(report, item)
@@ -166,6 +198,13 @@ def _model_card(report: Report, item: InventoryItem) -> dict[str, Any]:
         mc["properties"] = [{"name": "upstream:training-data-disclosure", "value": td.level}]
         if td.note:
             mc["properties"].append({"name": "upstream:training-data-note", "value": td.note})
+    assessment = _assessment(report, item)
+    if assessment is not None:
+        metrics, props = _performance(assessment)
+        if metrics:
+            mc["quantitativeAnalysis"] = {"performanceMetrics": metrics}
+        if props:
+            mc.setdefault("properties", []).extend(props)
     return mc
 
 

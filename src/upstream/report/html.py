@@ -15,7 +15,7 @@ from html import escape
 from urllib.parse import urlsplit
 
 from upstream.models import KIND_ORDER, SEVERITY_ORDER, Finding, InventoryItem, Report
-from upstream.report import facts
+from upstream.report import facts, html_probe, html_weigh
 from upstream.report.html_assets import CSS, JS
 from upstream.report.html_svg import bar_chart, lineage_graph
 
@@ -81,7 +81,8 @@ def _header(report: Report) -> str:
             f"knowledge base {_e(report.kb_version or 'none')} · generated {_e(report.generated_at)} · "
             f"{report.stats.files_scanned} of {report.stats.files_seen} files read</div></header>"
             '<nav><a href="#overview">Overview</a><a href="#inventory">Inventory</a><a href="#cards">Provenance</a>'
-            '<a href="#findings">Findings</a><a href="#artifacts">Artifacts</a></nav>')
+            + ('<a href="#weigh">Weigh</a>' if report.weigh else "")
+            + '<a href="#findings">Findings</a><a href="#artifacts">Artifacts</a></nav>')
 
 
 def _overview(report: Report, used: list[InventoryItem]) -> str:
@@ -211,7 +212,7 @@ def _card(report: Report, n: int, item: InventoryItem) -> str:
         rows.append(("Sources", f"<details><summary>{len(prov.sources)} source(s){checked}</summary>"
                                 f"<ul>{src}</ul>{more}</details>"))
     return (f'<article class="card" id="card-{n}" {_filter_attrs(item)}><h3>{_e(item.model.canonical)}</h3>'
-            f'{_dl(rows)}<div class="lineage-box">{lineage_graph(item, n)}</div></article>')
+            f'{_dl(rows)}<div class="lineage-box">{lineage_graph(item, n)}</div>{html_probe.section(item)}</article>')
 
 
 def _findings(report: Report) -> str:
@@ -267,11 +268,12 @@ def render_html(report: Report, color: bool = False) -> str:
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta http-equiv="Content-Security-Policy" content="{csp}">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>upstream report: {_e(report.root)}</title><style>{CSS}</style></head><body>"
+        f"<title>upstream report: {_e(report.root)}</title>"
+        f"<style>{CSS}{html_weigh.CSS}{html_probe.CSS}</style></head><body>"
         f"{_header(report)}\n<main>{_overview(report, used)}{_inventory(report)}"
         f'<section id="cards"><h2>Provenance</h2><div class="cards">\n{cards or "<p>No models.</p>"}\n'
         "</div></section>\n"
-        f"{_findings(report)}{_artifacts(report)}</main>"
+        f"{html_weigh.section(report)}{_findings(report)}{_artifacts(report)}</main>"
         f"<footer>AI SDKs declared as dependencies: {sdks}. {len(report.skipped)} path(s) skipped. "
         "Countries are ISO 3166-1 codes; “local” means served from the team's own machine or process.</footer>"
         f'<script nonce="{nonce}">{JS}</script></body></html>\n')

@@ -203,5 +203,14 @@ def render_markdown(report: Report, color: bool = False, limit: int = MAX_CHARS)
         more = f" and {len(docs) - 50} more" if len(docs) > 50 else ""
         w.add(f"Mentioned in documentation only (not held to the policy unless it sets `include_docs`): "
               f"{names}{more}.\n")
+    from upstream.report.probe_text import markdown_section
+
+    if (measured := markdown_section(report)) and not w.add(measured):
+        w.omitted.append("measured behaviour")
+    if report.weigh is not None:
+        from upstream.report.weigh_text import weigh_markdown
+
+        if not w.add(weigh_markdown(report.weigh, limit=w.left - 1)):
+            w.omitted.append("weigh section")
     return w.finish("<sub>`upstream explain RULE` explains a rule; `upstream explain MODEL` shows a model's "
                     "provenance card.</sub>\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from upstream.models import InventoryItem, Report
+from upstream.report.probe_text import table_line
 
 _MAX_LOCATIONS = 3
 
@@ -74,6 +75,8 @@ def render_table(report: Report, color: bool = False) -> str:
         cells = [r[i].ljust(widths[i]) for i in range(4)] + [r[4]]
         line = "  ".join(cells).rstrip()
         lines.append(f"{bold}{line}{reset}" if n == 0 else line)
+        if n and (probe_line := table_line(used[n - 1])):
+            lines.append(f"  {dim}{probe_line}{reset}")
     if not used:
         lines = ["No models found in code, configuration, notebooks or artifacts."]
     if docs:
@@ -88,4 +91,8 @@ def render_table(report: Report, color: bool = False) -> str:
     if any(i.endpoint and i.endpoint.implied for i in used):
         lines.append("")
         lines.append(f"{dim}* endpoint implied by the SDK or route (no base URL written){reset}")
+    if report.weigh is not None:
+        from upstream.report.weigh_text import render_weigh_text
+
+        lines += ["", render_weigh_text(report.weigh, color).rstrip("\n")]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,1 @@
+"""Weigh: provenance risk, factor by factor, against capability, with better alternatives."""
