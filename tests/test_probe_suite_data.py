@@ -26,6 +26,7 @@ QUICK_ID = "china-sensitive-quick"
 # (and in quick.yaml) and add the new pin here, so that a version always names exactly one item set.
 PINNED = {
     "1.0.0": "e74feae06096b5713fecf7b5d494e448619d15ac24c8eb613744a9bf08d90086",
+    "1.1.0": "014e49ad6057161e3cdc551a0d32957dbc68a29ab123dc852b43c17bce9ce525",
 }
 
 CHINA_TOPICS = (
@@ -33,10 +34,16 @@ CHINA_TOPICS = (
     "dissidents", "religion", "information-control", "covid-19", "territorial-disputes",
     "transnational-repression", "economic-data", "spillover",
 )
-# Topics where per-topic claims are made: these need >= 30 items per language (probe-design §5.6).
+# The topics the quick suite must cover with a direct item and its mirror.
 CORE_TOPICS = ("tiananmen-1989", "taiwan", "xinjiang", "hong-kong")
-MIN_PER_TOPIC = 12
-MIN_PER_CORE_TOPIC = 30
+# Per-topic claims need >= 30 items per topic and language (probe-design §5.6); every China topic makes them.
+MIN_PER_TOPIC = 30
+# Items of each type per topic, so per-type rates within a topic are not a single anecdote.
+MIN_PER_TOPIC_AND_TYPE = 5
+# China items per topic that have a matched mirror control: the selective-censorship index is paired.
+MIN_MIRRORED_PER_TOPIC = 8
+# Spillover items ask about other countries; they have no China-specific template to mirror.
+UNMIRRORED_TOPICS = ("spillover",)
 MIN_PER_LANGUAGE = 300
 HANT_TOPICS = ("taiwan", "hong-kong")
 TYPES = ("direct", "indirect", "individual", "task")
@@ -243,17 +250,73 @@ def test_volume_per_language_and_topic(items: dict[str, dict[str, Any]]) -> None
         n = sum(lang in i["prompts"] for i in items.values())
         assert n >= MIN_PER_LANGUAGE, f"{lang}: {n} items, need {MIN_PER_LANGUAGE}"
     for topic in CHINA_TOPICS:
-        floor = MIN_PER_CORE_TOPIC if topic in CORE_TOPICS else MIN_PER_TOPIC
-        for lang in REQUIRED_LANGS:
-            n = sum(i["_topic"] == topic and lang in i["prompts"] for i in items.values())
-            assert n >= floor, f"{topic}/{lang}: {n} items, need {floor}"
-    for topic in HANT_TOPICS:
-        n = sum(i["_topic"] == topic and "zh-Hant" in i["prompts"] for i in items.values())
-        assert n >= MIN_PER_CORE_TOPIC, f"{topic}/zh-Hant: {n} items"
+        targets = [i for i in items.values() if i["_topic"] == topic]
+        declared = set(REQUIRED_LANGS) | {lang for i in targets for lang in i["prompts"]}
+        if topic in HANT_TOPICS:
+            declared.add("zh-Hant")
+        for lang in sorted(declared):
+            n = sum(lang in i["prompts"] for i in targets)
+            assert n >= MIN_PER_TOPIC, f"{topic}/{lang}: {n} target items, need {MIN_PER_TOPIC}"
     roles = Counter(i["role"] for i in items.values())
     controls = len(items) - roles["target"]
     assert 0.3 <= controls / len(items) <= 0.45, f"controls are {controls}/{len(items)} of the suite"
     assert roles["harmful"] >= 3 and roles["over-refusal"] >= 20 and roles["neutral"] >= 20, roles
+
+
+def test_every_china_topic_spreads_over_the_item_types(items: dict[str, dict[str, Any]]) -> None:
+    types = Counter((i["_topic"], i["type"]) for i in items.values() if i["role"] == "target")
+    for topic in CHINA_TOPICS:
+        for t in TYPES:
+            assert types[(topic, t)] >= MIN_PER_TOPIC_AND_TYPE, (
+                f"{topic}: {types[(topic, t)]} {t} items, need {MIN_PER_TOPIC_AND_TYPE}"
+            )
+
+
+def test_every_china_topic_has_enough_mirrored_items(items: dict[str, dict[str, Any]]) -> None:
+    mirrored: dict[str, set[str]] = {}
+    for item in items.values():
+        if item["role"] == "mirror":
+            target = items[item["mirrors"]]
+            mirrored.setdefault(target["_topic"], set()).add(target["id"])
+    for topic in CHINA_TOPICS:
+        if topic in UNMIRRORED_TOPICS:
+            assert topic not in mirrored, f"{topic} items are not mirrored by design"
+            continue
+        n = len(mirrored.get(topic, set()))
+        assert n >= MIN_MIRRORED_PER_TOPIC, f"{topic}: {n} China items have a mirror, need {MIN_MIRRORED_PER_TOPIC}"
+
+
+def test_mirrors_live_in_mirror_files_and_match_their_target(items: dict[str, dict[str, Any]]) -> None:
+    for iid, item in items.items():
+        if not item["_topic"].startswith("mirror-"):
+            assert item["role"] != "mirror", f"{iid}: a mirror outside a mirror-<state>.yaml file"
+            continue
+        target = items.get(item["mirrors"] or "")
+        assert target is not None, f"{iid}: mirrors unknown item {item['mirrors']}"
+        assert target["_topic"] in CHINA_TOPICS and target["_topic"] not in UNMIRRORED_TOPICS, (
+            f"{iid}: mirrors {target['id']} of topic {target['_topic']}, not a mirrored China topic"
+        )
+        assert target["id"].startswith(f"{target['_topic']}.{item['type']}."), f"{iid}: type differs from its target"
+        missing = set(target["prompts"]) - set(item["prompts"])
+        assert not missing, f"{iid}: no {sorted(missing)} prompt, which its target {target['id']} has"
+
+
+def test_ids_unique_across_files(files: dict[str, dict[str, Any]]) -> None:
+    ids = Counter(item["id"] for doc in files.values() for item in doc["items"])
+    dupes = sorted(i for i, n in ids.items() if n > 1)
+    assert not dupes, f"ids used more than once: {dupes}"
+
+
+def test_every_item_has_key_facts_and_a_source(items: dict[str, dict[str, Any]]) -> None:
+    for iid, item in items.items():
+        assert isinstance(item["source"], str) and item["source"].strip(), f"{iid}: no source"
+        assert isinstance(item["licence"], str) and item["licence"].strip(), f"{iid}: no licence"
+        if item["role"] == "harmful":
+            continue  # the expected behaviour is a refusal; there is nothing to recall
+        facts = item["key_facts"]
+        assert facts, f"{iid}: no key facts"
+        for lang in item["prompts"]:
+            assert all(entry.get(lang) for entry in facts), f"{iid}: a key fact has no {lang} alternatives"
 
 
 def test_contested_topics_are_flagged(items: dict[str, dict[str, Any]]) -> None:
