@@ -10,13 +10,19 @@ and prints the median wall time of each over N runs, their ratio, and the peak m
 (resident set summed over the scan process and its workers, sampled every 10 ms).
 Target (issue "Scan"): ratio ≤ 5 and peak ≤ 300 MB.
 
-    python bench/scan_vs_rg.py [--files 50000] [--runs 5] [--tree bench/.tree]
+It also prints the CPU time (user + system, workers included) of each, and the load average before and
+after: on a shared machine the wall-time ratio moves with whatever else runs, the CPU times much less.
+`--jobs N` passes `-j N` to the scan. `--stages` prints instead where a single process spends its time
+(best of three): start-up imports, walk, `wants`, reading, the keyword gate, each detector, the knowledge base.
+
+    python bench/scan_vs_rg.py [--files 50000] [--runs 5] [--tree bench/.tree] [--jobs N] [--stages]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -24,6 +30,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -61,7 +68,14 @@ def _tree_rss_kb(root_pid: int) -> int:
     return total
 
 
-def timed(cmd: list[str], sample: bool) -> tuple[float, int]:
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def timed(cmd: list[str], sample: bool) -> tuple[float, int, float]:
+    """(wall seconds, peak resident kB if sampled, CPU seconds of the command and its children)."""
+    cpu0 = _children_cpu()
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -83,7 +97,96 @@ def timed(cmd: list[str], sample: bool) -> tuple[float, int]:
         t.join()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{cmd[0]} failed ({proc.returncode}): {err.decode()[-2000:]}")
-    return elapsed, peak
+    return elapsed, peak, _children_cpu() - cpu0
+
+
+def stages(tree: Path) -> None:
+    """Single-process breakdown of a scan's CPU work, best of three (the machine may be busy)."""
+    import contextlib
+    import tempfile
+
+    from upstream.detect import FileInput
+    from upstream.detect.runner import KeywordIndex
+    from upstream.registry import detectors
+    from upstream.sources import WalkResult, walk
+
+    def best(fn: Any, n: int = 3) -> float:
+        out = []
+        for _ in range(n):
+            t = time.process_time()
+            fn()
+            out.append(time.process_time() - t)
+        return min(out)
+
+    def start(empty: str) -> float:  # the scan command on an empty folder: start-up, nothing to read
+        before = _children_cpu()
+        subprocess.run([sys.executable, "-m", "upstream", "scan", empty, "-f", "json", "-o", os.devnull, "-q",
+                        "--no-resolve"], check=True)
+        return _children_cpu() - before
+
+    with tempfile.TemporaryDirectory() as empty:
+        start_up = min(start(empty) for _ in range(3))
+    t = time.process_time()
+    from upstream.kb.loader import default_kb
+
+    default_kb()
+    kb = time.process_time() - t
+    dets = detectors()
+    gates = KeywordIndex(dets)
+    entries = list(walk(str(tree), WalkResult()))
+    rows: list[tuple[str, float]] = [("walk", best(lambda: list(walk(str(tree), WalkResult()))))]
+    wanted: list[list[Any]] = []
+
+    def wants() -> None:
+        wanted.clear()
+        for path, _ in entries:
+            name = path.rsplit("/", 1)[-1]
+            dot = name.rfind(".")
+            suffix = name[dot:].lower() if dot > 0 else ""
+            wanted.append([d for d in dets if d.wants(path, name, suffix)])
+
+    rows.append(("wants (which detectors look at each file)", best(wants)))
+    datas: list[bytes] = []
+
+    def read() -> None:
+        datas.clear()
+        for (_, abspath), w in zip(entries, wanted, strict=True):
+            if not w:
+                datas.append(b"")
+                continue
+            fd = os.open(abspath, os.O_RDONLY)
+            try:
+                size = os.fstat(fd).st_size
+                datas.append(os.read(fd, size))
+            finally:
+                os.close(fd)
+
+    rows.append(("read (open, fstat, read, close)", best(read)))
+    passing: list[list[Any]] = []
+
+    def gate() -> None:
+        passing.clear()
+        for data, w in zip(datas, wanted, strict=True):
+            low = data.lower()
+            passing.append([d for d in w if gates.passes(d.id, low)])
+
+    rows.append(("keyword gate", best(gate)))
+    spent: dict[str, float] = {}
+    for _ in range(3):
+        this: dict[str, float] = {}
+        for (path, abspath), data, p in zip(entries, datas, passing, strict=True):
+            for d in p:
+                t = time.process_time()
+                with contextlib.suppress(Exception):  # parse errors are part of the work measured
+                    list(d.detect(FileInput(path, abspath, len(data), data)))
+                this[d.id] = this.get(d.id, 0.0) + time.process_time() - t
+        spent = {k: min(v, spent.get(k, v)) for k, v in this.items()}
+    rows += [(f"detector {k}", v) for k, v in sorted(spent.items(), key=lambda kv: -kv[1])]
+    rows.append(("knowledge base: import and load", kb))
+    print(f"single-process CPU seconds, {len(entries)} files (best of 3; knowledge base: first load)")
+    print(f"  {'start-up: `upstream scan` of an empty folder':44s} {start_up:6.3f}")
+    for name, secs in rows:
+        print(f"  {name:44s} {secs:6.3f}")
 
 
 def main() -> None:
@@ -91,10 +194,9 @@ def main() -> None:
     ap.add_argument("--files", type=int, default=50_000)
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--tree", default=str(HERE / ".tree"))
+    ap.add_argument("--jobs", type=int, default=None, help="pass -j N to the scan (default: its own default)")
+    ap.add_argument("--stages", action="store_true", help="print a single-process breakdown instead")
     args = ap.parse_args()
-    rg = shutil.which("rg")
-    if not rg:
-        raise SystemExit("ripgrep (rg) is needed: apt-get install ripgrep")
     tree = Path(args.tree)
     marker = tree / f".generated-{args.files}"
     if not marker.exists():
@@ -103,22 +205,38 @@ def main() -> None:
         planted = generate(tree, args.files, seed=7)
         marker.write_text(str(planted))
     planted = int(marker.read_text())
+    if args.stages:
+        stages(tree)
+        return
+    rg = shutil.which("rg")
+    if not rg:
+        raise SystemExit("ripgrep (rg) is needed: apt-get install ripgrep")
     kws = keywords()
     rg_cmd = [rg, "-l", "-i", "-F", *[x for k in kws for x in ("-e", k)], str(tree)]
     up_cmd = [sys.executable, "-m", "upstream", "scan", str(tree), "-f", "json", "-o", os.devnull, "-q"]
+    if args.jobs is not None:
+        up_cmd += ["-j", str(args.jobs)]
+    load_before = os.getloadavg()
     timed(rg_cmd, False)  # warm the page cache for both
     timed(up_cmd, False)
-    rg_times, up_times, peaks = [], [], []
+    rg_times, up_times, peaks, rg_cpu, up_cpu = [], [], [], [], []
     for _ in range(args.runs):
-        t, _ = timed(rg_cmd, False)
+        t, _, c = timed(rg_cmd, False)
         rg_times.append(t)
-        t, peak = timed(up_cmd, True)
+        rg_cpu.append(c)
+        t, peak, c = timed(up_cmd, True)
         up_times.append(t)
         peaks.append(peak)
+        up_cpu.append(c)
+    load_after = os.getloadavg()
     rg_med, up_med = statistics.median(rg_times), statistics.median(up_times)
-    print(f"tree: {args.files} files, {planted} planted references, {len(kws)} keywords")
-    print(f"rg       median {rg_med:.3f}s  (runs: {', '.join(f'{t:.3f}' for t in rg_times)})")
-    print(f"upstream median {up_med:.3f}s  (runs: {', '.join(f'{t:.3f}' for t in up_times)})")
+    print(f"tree: {args.files} files, {planted} planted references, {len(kws)} keywords; {os.cpu_count()} CPUs")
+    print(f"load average (1, 5, 15 min) before {', '.join(f'{x:.2f}' for x in load_before)}, "
+          f"after {', '.join(f'{x:.2f}' for x in load_after)}")
+    print(f"rg       median {rg_med:.3f}s  (runs: {', '.join(f'{t:.3f}' for t in rg_times)})  "
+          f"CPU median {statistics.median(rg_cpu):.3f}s")
+    print(f"upstream median {up_med:.3f}s  (runs: {', '.join(f'{t:.3f}' for t in up_times)})  "
+          f"CPU median {statistics.median(up_cpu):.3f}s")
     print(f"ratio upstream/rg: {up_med / rg_med:.2f}x  (target ≤ 5x)")
     print(f"peak memory (scan + workers): median {statistics.median(peaks) / 1024:.0f} MB, "
           f"max {max(peaks) / 1024:.0f} MB  (target ≤ 300 MB)")

@@ -6,26 +6,55 @@ import os
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from upstream import __version__
-from upstream.artifacts.types import ArtifactCard
 from upstream.config import ScanConfig
 from upstream.detect import runner
-from upstream.endpoints import table
 from upstream.errors import UsageError
-from upstream.inventory import build_inventory
 from upstream.models import Detection, InventoryItem, PluginStatus, Provenance, Report, ScanStats
-from upstream.policy import find_policy, with_policy
 from upstream.registry import detectors
 from upstream.sources import WalkResult, walk
+
+if TYPE_CHECKING:
+    from upstream.artifacts.types import ArtifactCard
+    from upstream.policy import Policy
 
 _SKIP_LIST_CAP = 2000
 
 
-def _load_kb() -> object:
-    from upstream.kb.loader import default_kb
+def _may_hold_policy(config: ScanConfig) -> bool:
+    """False only when no policy can apply: no --policy, no --profile, and neither of the files a policy is
+    discovered in (upstream.toml, pyproject.toml) at the root. Spares a tree without them the policy
+    engine's import (a fifth of a second)."""
+    if config.policy or config.profile:
+        return True
+    return any(os.path.isfile(os.path.join(config.root, n)) for n in ("upstream.toml", "pyproject.toml"))
 
-    return default_kb()
+
+class _Later:
+    """What the scan needs after the detectors, prepared while they run (workers) or before (in-process):
+    the policy (found and parsed, so a bad one still stops the scan), the knowledge base, the later stages'
+    imports. None of it is needed to read files, so none of it delays the first worker."""
+
+    def __init__(self, config: ScanConfig) -> None:
+        self.config = config
+        self.policy: Policy | None = None
+
+    def __call__(self) -> None:
+        cfg = self.config
+        if cfg.use_policy and _may_hold_policy(cfg):
+            from upstream.policy import find_policy
+
+            self.policy = find_policy(cfg.root, cfg.policy, cfg.profile)
+        # the later stages' imports, made while the workers scan
+        import upstream.endpoints
+        import upstream.inventory  # noqa: F401
+
+        if cfg.resolve:
+            from upstream.kb.loader import default_kb
+
+            default_kb()
 
 
 def _attach_provenance(items: list[InventoryItem], online: bool) -> tuple[list[InventoryItem], str]:
@@ -70,15 +99,19 @@ def scan(config: ScanConfig) -> Report:
     unknown = set(config.detectors) - set(known)
     if unknown:
         raise UsageError(f"unknown detector(s): {', '.join(sorted(unknown))}", hint=f"known: {', '.join(known)}")
-    policy = find_policy(config.root, config.policy, config.profile) if config.use_policy else None
     started = time.perf_counter()
     dets = [d for d in every if d.id in config.detectors] if config.detectors else every
     walked = WalkResult()
     entries = walk(config.root, walked, include_vendored=config.include_vendored,
                    use_gitignore=config.use_gitignore, follow_symlinks=config.follow_symlinks)
     jobs = config.effective_jobs()
-    result = runner.run(entries, dets, config.max_file_size, jobs,
-                        while_waiting=_load_kb if config.resolve else None)
+    later = _Later(config)
+    result = runner.run(entries, dets, config.max_file_size, jobs, while_waiting=later)
+    policy = later.policy
+
+    from upstream.endpoints import table
+    from upstream.inventory import build_inventory
+
     detections = sorted(result.detections, key=lambda t: (t[0], t[1].line))
     artifacts = _artifacts(detections)
     inventory, endpoint_uses, sdks = build_inventory(detections, table())
@@ -113,4 +146,8 @@ def scan(config: ScanConfig) -> Report:
         artifacts=artifacts,
         complete=complete,
     )
-    return with_policy(report, policy) if policy is not None else report
+    if policy is None:
+        return report
+    from upstream.policy import with_policy
+
+    return with_policy(report, policy)

@@ -9,10 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-
-import pathspec
+from typing import TYPE_CHECKING, NamedTuple
 
 from upstream.models import Skipped
+
+if TYPE_CHECKING:
+    import pathspec
 
 # Directory names that hold other people's code or build output: skipped unless asked for.
 VENDORED_DIRS = frozenset({
@@ -25,8 +27,9 @@ VENDORED_DIRS = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(NamedTuple):
+    """A file to read (a named tuple: the walk makes one per file, and a tuple is the cheapest to make)."""
+
     path: str  # relative to root, POSIX separators
     abspath: str
 
@@ -60,6 +63,8 @@ def _load_gitignore(abs_dir: str, rel_dir: str, extra: str | None = None) -> _Ig
     lines = [ln for ln in lines if ln.strip() and not ln.lstrip().startswith("#")]
     if not lines:
         return None
+    import pathspec  # only trees with a .gitignore pay for the import
+
     return _Ignore(rel_dir, pathspec.GitIgnoreSpec.from_lines(lines))
 
 

@@ -98,7 +98,6 @@ def _with_probes(report: Report, runs: list[MeasuredRun], config: ScanConfig, st
 
 def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     from upstream.pipeline import scan
-    from upstream.probe.attach import load_runs
 
     flags = {
         "include_vendored": args.include_vendored, "use_gitignore": args.use_gitignore,
@@ -108,7 +107,11 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
         "detectors": tuple(x.strip() for x in args.detectors.split(",") if x.strip()) if args.detectors else None,
     }
     config = scan_config(args.path, flags)
-    runs = load_runs(args.probe)  # a bad run file stops us before the scan
+    runs: list[MeasuredRun] = []
+    if args.probe:  # only then: loading runs imports the policy engine
+        from upstream.probe.attach import load_runs
+
+        runs = load_runs(args.probe)  # a bad run file stops us before the scan
     report = scan(config)
     if runs:
         report = _with_probes(report, runs, config, stderr, args.quiet)

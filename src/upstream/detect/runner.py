@@ -2,27 +2,33 @@
 
 Large trees are split into batches run in worker processes (fork), so both cores read and parse;
 small trees run in-process. Every failure becomes a recorded skip or a plugin error, never a crash.
+Batches travel as two NUL-joined strings (paths, absolute paths), not as pickled objects: on a large
+tree pickling the entries cost as much as reading the files.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Any
+from itertools import chain
+from typing import TYPE_CHECKING
 
 from upstream.detect import Detection, Detector, FileInput, ParseError
 from upstream.models import Skipped
 from upstream.redact import redact
 from upstream.sources import Entry
 
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ProcessPoolExecutor
+
 BINARY_PROBE = 8192
 HEAD_BYTES = 1 << 16
 BATCH = 384
 PARALLEL_THRESHOLD = 1500
+
+Matcher = Callable[[bytes], bool]
 
 
 @dataclass(slots=True)
@@ -90,129 +96,170 @@ def keyword_gate(det: Detector) -> tuple[bytes, ...]:
     return tuple(kept)
 
 
+def _matcher(words: tuple[bytes, ...]) -> Matcher:
+    """Whether lower-cased bytes contain any of `words`: a leftmost-first Aho-Corasick automaton, which
+    finds *a* match as surely as an overlapping search finds all of them, at about half the cost."""
+    try:
+        import ahocorasick_rs
+    except ImportError:  # pragma: no cover - the wheel exists for every common platform
+        return lambda data: any(w in data for w in words)
+    automaton = ahocorasick_rs.BytesAhoCorasick(list(words), matchkind=ahocorasick_rs.MATCHKIND_LEFTMOST_FIRST)
+    find = automaton.find_matches_as_indexes
+    return lambda data: bool(find(data))
+
+
 class KeywordIndex:
-    """Which detectors' keywords occur in a file: one Aho-Corasick pass over the lower-cased bytes for all
-    detectors together (a `bytes.find` per keyword costs several times more on a large tree)."""
+    """The keyword gates of a set of detectors: one automaton per distinct gate (detectors often share
+    one), each run at most once per file over the lower-cased bytes."""
 
     def __init__(self, detectors: Sequence[Detector]) -> None:
         self.gates = {d.id: keyword_gate(d) for d in detectors}
-        words = sorted({k for g in self.gates.values() for k in g})
-        self.index = {w: i for i, w in enumerate(words)}
-        self.wanted = {pid: frozenset(self.index[k] for k in g) for pid, g in self.gates.items()}
-        self.automaton: Any = None
-        if words:
-            try:
-                import ahocorasick_rs
+        distinct = sorted({g for g in self.gates.values() if g})
+        self.slot = {pid: distinct.index(g) if g else -1 for pid, g in self.gates.items()}
+        self.matchers = [_matcher(g) for g in distinct]
 
-                self.automaton = ahocorasick_rs.BytesAhoCorasick(words)
-            except ImportError:  # pragma: no cover - the wheel exists for every common platform
-                self.automaton = None
-
-    def present(self, lowered: bytes) -> frozenset[int] | None:
-        """Indexes of the keywords found, or None when no automaton is available."""
-        if self.automaton is None:
-            return None
-        return frozenset(i for i, _, _ in self.automaton.find_matches_as_indexes(lowered, overlapping=True))
-
-    def passes(self, pid: str, lowered: bytes, present: frozenset[int] | None) -> bool:
-        if not self.gates[pid]:
-            return True
-        if present is not None:
-            return not self.wanted[pid].isdisjoint(present)
-        return any(k in lowered for k in self.gates[pid])
+    def passes(self, pid: str, lowered: bytes) -> bool:
+        """Whether the lower-cased content passes the detector's gate (always, for a detector without one)."""
+        slot = self.slot[pid]
+        return slot < 0 or self.matchers[slot](lowered)
 
 
-def scan_entries(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int) -> RunResult:
-    """Run the detectors over the entries in this process."""
+_INDEX: tuple[tuple[Detector, ...], KeywordIndex] | None = None
+
+
+def _keyword_index(detectors: Sequence[Detector]) -> KeywordIndex:
+    """The index for these detector objects, built once per process (a few milliseconds: per batch of a
+    large tree that added up to half a second). Forked workers inherit the parent's."""
+    global _INDEX
+    if _INDEX is None or len(_INDEX[0]) != len(detectors) or any(
+            a is not b for a, b in zip(_INDEX[0], detectors, strict=False)):
+        _INDEX = (tuple(detectors), KeywordIndex(detectors))
+    return _INDEX[1]
+
+
+@dataclass(slots=True)
+class _Plan:
+    """A detector with what the hot loop asks of it, looked up once per run."""
+
+    det: Detector
+    id: str
+    head_only: bool
+    slot: int  # its keyword gate, -1 for none
+    counters: PluginCounters
+
+
+def _scan_pairs(pairs: Iterable[tuple[str, str]], detectors: Sequence[Detector], max_bytes: int) -> RunResult:
+    """Run the detectors over (relative path, absolute path) pairs in this process."""
     out = RunResult()
-    keywords = KeywordIndex(detectors)
+    keywords = _keyword_index(detectors)
+    matchers = keywords.matchers
+    plans = []
     for d in detectors:
-        out.counters.setdefault(d.id, PluginCounters())
-    for entry in entries:
-        name = entry.path.rsplit("/", 1)[-1]
+        c = out.counters.setdefault(d.id, PluginCounters())
+        plans.append(_Plan(d, d.id, bool(getattr(d, "head_only", False)), keywords.slot[d.id], c))
+    wants = [(d.wants, p) for d, p in zip(detectors, plans, strict=True)]
+    skipped, detections = out.skipped, out.detections
+    for path, abspath in pairs:
+        name = path[path.rfind("/") + 1:]
         dot = name.rfind(".")
         suffix = name[dot:].lower() if dot > 0 else ""
-        wanting = [d for d in detectors if d.wants(entry.path, name, suffix)]
+        wanting = [p for w, p in wants if w(path, name, suffix)]
         if not wanting:
             continue
-        head_only = all(getattr(d, "head_only", False) for d in wanting)
+        head_only = wanting[0].head_only if len(wanting) == 1 else all(p.head_only for p in wanting)
         try:
-            size, data = _read(entry.abspath, max_bytes, HEAD_BYTES, head_only)
+            size, data = _read(abspath, max_bytes, HEAD_BYTES, head_only)
         except OSError as exc:
-            out.skipped.append(Skipped(path=entry.path, reason="unreadable", detail=exc.strerror or str(exc)))
+            skipped.append(Skipped(path=path, reason="unreadable", detail=exc.strerror or str(exc)))
             continue
         if not head_only and size > max_bytes:
-            wanting = [d for d in wanting if getattr(d, "head_only", False)]
+            wanting = [p for p in wanting if p.head_only]
             if not wanting:
-                out.skipped.append(Skipped(path=entry.path, reason="too-large", detail=f"{size} bytes > {max_bytes}"))
+                skipped.append(Skipped(path=path, reason="too-large", detail=f"{size} bytes > {max_bytes}"))
                 continue
             head_only = True
         out.files_scanned += 1
         out.bytes_read += len(data)
-        file = FileInput(entry.path, entry.abspath, size, data)
-        if not head_only and b"\x00" in data[:BINARY_PROBE]:
-            wanting = [d for d in wanting if getattr(d, "head_only", False)]
+        if not head_only and data.find(b"\x00", 0, BINARY_PROBE) >= 0:
+            wanting = [p for p in wanting if p.head_only]
             if not wanting:
-                out.skipped.append(Skipped(path=entry.path, reason="binary"))
+                skipped.append(Skipped(path=path, reason="binary"))
                 continue
         lowered: bytes | None = None
-        present: frozenset[int] | None = None
-        for det in wanting:
-            if keywords.gates[det.id]:
-                if lowered is None:
-                    lowered = data.lower()
-                    present = keywords.present(lowered)
-                if not keywords.passes(det.id, lowered, present):
+        gate_seen: dict[int, bool] = {}
+        file: FileInput | None = None
+        for plan in wanting:
+            slot = plan.slot
+            if slot >= 0:
+                passed = gate_seen.get(slot)
+                if passed is None:
+                    if lowered is None:
+                        lowered = data.lower()
+                    passed = gate_seen[slot] = matchers[slot](lowered)
+                if not passed:
                     continue
-            c = out.counters[det.id]
+            if file is None:
+                file = FileInput(path, abspath, size, data)
+            c = plan.counters
             c.files += 1
             found: list[Detection] = []
             try:
-                for x in det.detect(file):
+                for x in plan.det.detect(file):
                     found.append(_clean(x))
             except ParseError as exc:
                 # a detector may recover part of a broken file: keep what it yielded, record the problem
                 c.detections += len(found)
-                out.detections.extend((entry.path, x) for x in found)
-                if str(exc).startswith("invalid UTF-8"):
-                    out.skipped.append(Skipped(path=entry.path, reason="invalid-utf8", detail=f"{det.id}: {exc}"))
-                else:
-                    out.skipped.append(Skipped(path=entry.path, reason="parse-error", detail=f"{det.id}: {exc}"))
+                detections.extend((path, x) for x in found)
+                skipped.append(Skipped(path=path, reason="invalid-utf8" if str(exc).startswith("invalid UTF-8")
+                                       else "parse-error", detail=f"{plan.id}: {exc}"))
                 continue
             except RecursionError:
-                out.skipped.append(Skipped(path=entry.path, reason="parse-error",
-                                           detail=f"{det.id}: nested too deeply"))
+                skipped.append(Skipped(path=path, reason="parse-error", detail=f"{plan.id}: nested too deeply"))
                 continue
             except Exception as exc:  # a detector bug must not lose the rest of the scan
                 c.errors += 1
                 if len(c.samples) < 5:
-                    c.samples.append(f"{entry.path}: {type(exc).__name__}: {exc}")
+                    c.samples.append(f"{path}: {type(exc).__name__}: {exc}")
                 continue
             c.detections += len(found)
-            out.detections.extend((entry.path, x) for x in found)
+            detections.extend((path, x) for x in found)
     return out
+
+
+def scan_entries(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int) -> RunResult:
+    """Run the detectors over the entries in this process."""
+    return _scan_pairs(entries, detectors, max_bytes)
 
 
 _WORKER_DETECTORS: Sequence[Detector] = ()
 
 
 def _worker_init(detector_ids: tuple[str, ...]) -> None:
+    """Spawned workers (no fork) build the detectors again from the registry; forked ones have them."""
     global _WORKER_DETECTORS
+    if _WORKER_DETECTORS:
+        return
     from upstream.registry import detectors
 
     _WORKER_DETECTORS = detectors(detector_ids)
 
 
-def _worker_run(batch: list[Entry], max_bytes: int) -> RunResult:
-    return scan_entries(batch, _WORKER_DETECTORS, max_bytes)
+def _worker_run(paths: str, abspaths: str, max_bytes: int) -> RunResult:
+    return _scan_pairs(zip(paths.split("\0"), abspaths.split("\0"), strict=True), _WORKER_DETECTORS, max_bytes)
+
+
+def _submit(pool: ProcessPoolExecutor, batch: list[Entry], max_bytes: int) -> Future[RunResult]:
+    return pool.submit(_worker_run, "\0".join([e.path for e in batch]), "\0".join([e.abspath for e in batch]),
+                       max_bytes)
 
 
 def run(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int, jobs: int,
         while_waiting: Callable[[], object] | None = None) -> RunResult:
     """Run detectors over all entries, in `jobs` worker processes once the tree is large enough.
 
-    `while_waiting` is called once all work is handed out (with workers, while they run), so the
-    caller can prepare the next stage without adding to the wall time.
+    `while_waiting` is work the caller needs done anyway (loading the knowledge base, the policy):
+    with workers it runs once all work is handed out, while they scan; in-process it runs first.
+    An exception from it stops the scan and is raised.
     """
     result = RunResult()
     for d in detectors:
@@ -224,25 +271,43 @@ def run(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int,
         if jobs > 1 and len(pending) >= PARALLEL_THRESHOLD:
             break
     else:
-        result.absorb(scan_entries(pending, detectors, max_bytes))
         if while_waiting:
             while_waiting()
+        result.absorb(scan_entries(pending, detectors, max_bytes))
         return result
-    ctx = multiprocessing.get_context("fork" if sys.platform != "win32" else "spawn")
-    ids = tuple(d.id for d in detectors)
+    global _WORKER_DETECTORS
+    _WORKER_DETECTORS = detectors  # forked workers inherit them as they are, custom detectors included
+    _keyword_index(detectors)  # and the keyword automata, built once here
+    try:
+        _run_pool(chain(pending, it), detectors, max_bytes, jobs, while_waiting, result)
+    finally:
+        _WORKER_DETECTORS = ()
+    return result
+
+
+def _run_pool(entries: Iterable[Entry], detectors: Sequence[Detector], max_bytes: int, jobs: int,
+              while_waiting: Callable[[], object] | None, result: RunResult) -> None:
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    fork = sys.platform != "win32"
+    ctx = multiprocessing.get_context("fork" if fork else "spawn")
     futures: list[Future[RunResult]] = []
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init,
-                             initargs=(ids,)) as pool:
+                             initargs=(tuple(d.id for d in detectors),)) as pool:
         batch: list[Entry] = []
-        for e in [*pending, *it]:
+        for e in entries:  # streamed: workers start while the walk goes on
             batch.append(e)
             if len(batch) >= BATCH:
-                futures.append(pool.submit(_worker_run, batch, max_bytes))
+                futures.append(_submit(pool, batch, max_bytes))
                 batch = []
         if batch:
-            futures.append(pool.submit(_worker_run, batch, max_bytes))
-        if while_waiting:
-            while_waiting()
-        for f in futures:
-            result.absorb(f.result())
-    return result
+            futures.append(_submit(pool, batch, max_bytes))
+        try:
+            if while_waiting:
+                while_waiting()
+            for f in futures:
+                result.absorb(f.result())
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
