@@ -10,6 +10,7 @@ proxies); httpcore's pool does work proportional to its size on every request, s
 from __future__ import annotations
 
 import asyncio
+import collections
 import email.utils
 import ipaddress
 import json
@@ -117,7 +118,8 @@ class ChatClient:
         self._pause_until = 0.0
         self._clients: list[httpx.AsyncClient] = []
         self._lean: list[LocalTransport] = []
-        self._slots: asyncio.Queue[int] | None = None
+        self._free: list[int] | None = None  # idle slots; None outside `async with`
+        self._queued: collections.deque[asyncio.Future[int]] = collections.deque()
         self._target = httpx.URL(self.url)
         self._hdrs = httpx.Headers(self._headers)
         self._ext = {"timeout": {"connect": self._timeout.connect, "read": self._timeout.read,
@@ -131,22 +133,22 @@ class ChatClient:
         verify: ssl.SSLContext | bool = ssl.create_default_context() if self.url.startswith("https:") else False
         if self.lean if self.lean is not None else (local and self.url.startswith("http:")):
             self._lean = [LocalTransport() for _ in range(self.concurrency)]
-            shards = 1
+            # fingerprint look-ups (`get_json`) too: no TLS context to build (~50 ms for the first httpx client)
+            self._clients = [httpx.AsyncClient(transport=LocalTransport(), timeout=self._timeout,
+                                               follow_redirects=False, trust_env=False)]
         else:
             shards = -(-self.concurrency // PER_SHARD)
-        per = -(-self.concurrency // shards)
-        limits = httpx.Limits(max_connections=per, max_keepalive_connections=per)
-        self._clients = [httpx.AsyncClient(limits=limits, timeout=self._timeout, verify=verify,
-                                           follow_redirects=False, trust_env=not local) for _ in range(shards)]
-        self._slots = asyncio.Queue()
-        for i in range(self.concurrency):
-            self._slots.put_nowait(i)
+            per = -(-self.concurrency // shards)
+            limits = httpx.Limits(max_connections=per, max_keepalive_connections=per)
+            self._clients = [httpx.AsyncClient(limits=limits, timeout=self._timeout, verify=verify,
+                                               follow_redirects=False, trust_env=not local) for _ in range(shards)]
+        self._free = list(range(self.concurrency - 1, -1, -1))
         return self
 
     async def __aexit__(self, *exc: object) -> None:
         await asyncio.gather(*(c.aclose() for c in self._clients), *(t.aclose() for t in self._lean),
                              return_exceptions=True)
-        self._clients, self._lean = [], []
+        self._clients, self._lean, self._free = [], [], None
 
     def scrub(self, text: str) -> str:
         """`text` with the API key, if it appears, replaced by ***."""
@@ -163,13 +165,32 @@ class ChatClient:
 
     async def chat(self, payload: dict[str, Any] | bytes) -> Exchange:
         """POST one request (a payload, or its JSON already encoded)."""
-        assert self._slots is not None, "use `async with ChatClient(...)`"
+        assert self._free is not None, "use `async with ChatClient(...)`"
         content = payload if isinstance(payload, bytes) else json.dumps(payload, ensure_ascii=False).encode()
-        slot = await self._slots.get()
+        slot = self._free.pop() if self._free else await self._wait_slot()
         try:
             return await self._send(slot, content)
         finally:
-            self._slots.put_nowait(slot)
+            self._release(slot)
+
+    async def _wait_slot(self) -> int:
+        turn: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self._queued.append(turn)
+        try:
+            return await turn
+        except asyncio.CancelledError:
+            if turn.done() and not turn.cancelled():  # handed a slot, then cancelled: pass it on
+                self._release(turn.result())
+            raise
+
+    def _release(self, slot: int) -> None:
+        while self._queued:
+            turn = self._queued.popleft()
+            if not turn.done():
+                turn.set_result(slot)
+                return
+        if self._free is not None:
+            self._free.append(slot)
 
     async def _post(self, slot: int, content: bytes) -> tuple[int, httpx.Headers | list[tuple[bytes, bytes]], bytes]:
         if self._lean:  # the fast path: pre-built head, no httpx.Request/Response objects

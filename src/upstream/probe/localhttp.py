@@ -18,6 +18,7 @@ import httpx
 MAX_HEAD = 64 << 10
 MAX_BODY = 64 << 20
 Result = tuple[int, list[tuple[bytes, bytes]], bytes]
+Parsed = tuple[Result, int, bool]  # the response, its length in bytes, whether the connection stays open
 
 
 class _Malformed(Exception):
@@ -33,6 +34,7 @@ class _Conn(asyncio.Protocol):
         self.waiter: asyncio.Future[Result] | None = None
         self.closed = False
         self.received = False  # any byte of the current response
+        self.keep = True  # whether the last response left the connection open
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
@@ -48,6 +50,7 @@ class _Conn(asyncio.Protocol):
                 self.waiter.set_exception(exc)
                 return
             if result is not None:
+                self.keep = result[2]
                 self.waiter.set_result(result[0])
                 del self.buf[:result[1]]
 
@@ -69,6 +72,7 @@ class _Conn(asyncio.Protocol):
                 self.waiter.set_exception(exc)
                 return
             if result is not None:
+                self.keep = False
                 self.waiter.set_result(result[0])
                 return
         self.waiter.set_exception(error or ConnectionResetError("connection closed before the response ended"))
@@ -79,11 +83,17 @@ class LocalTransport(httpx.AsyncBaseTransport):
 
     def __init__(self) -> None:
         self._conn: _Conn | None = None
+        self._origin: tuple[bytes, int | None] | None = None
+        self._lock: asyncio.Lock | None = None
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        """httpx's interface (one request at a time; the client's own slots call `exchange` directly)."""
         body = await request.aread()
-        status, headers, content = await self.exchange(request, head(request, len(body)) + body,
-                                                       request.extensions.get("timeout") or {})
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            status, headers, content = await self.exchange(request, head(request, len(body)) + body,
+                                                           request.extensions.get("timeout") or {})
         return httpx.Response(status, headers=headers, content=content, request=request)
 
     async def exchange(self, request: httpx.Request, data: bytes, timeouts: dict[str, Any]) -> Result:
@@ -108,10 +118,12 @@ class LocalTransport(httpx.AsyncBaseTransport):
         raise AssertionError("unreachable")
 
     async def _connect(self, request: httpx.Request, timeout: float | None) -> _Conn:
-        if self._conn is not None and not self._conn.closed:
+        url = request.url
+        origin = (url.raw_host, url.port)
+        if self._conn is not None and not self._conn.closed and origin == self._origin:
             return self._conn
         self._drop()
-        url = request.url
+        self._origin = origin
         loop = asyncio.get_running_loop()
         try:
             async with asyncio.timeout(timeout):
@@ -126,16 +138,19 @@ class LocalTransport(httpx.AsyncBaseTransport):
     @staticmethod
     async def _exchange(conn: _Conn, data: bytes, timeout: float | None) -> Result:
         assert conn.transport is not None
-        waiter: asyncio.Future[Result] = asyncio.get_running_loop().create_future()
+        loop = asyncio.get_running_loop()
+        waiter: asyncio.Future[Result] = loop.create_future()
         conn.waiter, conn.received = waiter, False
         conn.transport.write(data)
-        if timeout is None:
+        # a plain timer on the future: asyncio.timeout's task cancel and uncancel cost more than the rest here
+        timer = None if timeout is None else loop.call_at(loop.time() + timeout, _expire, waiter)
+        try:
             result = await waiter
-        else:
-            async with asyncio.timeout(timeout):
-                result = await waiter
+        finally:
+            if timer is not None:
+                timer.cancel()
         conn.waiter = None
-        if not _keep_alive(result[1]):
+        if not conn.keep:
             conn.closed = True
             conn.transport.close()
         return result
@@ -150,6 +165,11 @@ class LocalTransport(httpx.AsyncBaseTransport):
         self._drop()
 
 
+def _expire(waiter: asyncio.Future[Result]) -> None:
+    if not waiter.done():
+        waiter.set_exception(TimeoutError())
+
+
 def head(request: httpx.Request, length: int) -> bytes:
     """The request line and headers of `request` for a body of `length` bytes."""
     lines = [b"%s %s HTTP/1.1" % (request.method.encode(), request.url.raw_path), b"host: " + request.url.netloc]
@@ -159,14 +179,9 @@ def head(request: httpx.Request, length: int) -> bytes:
     return b"\r\n".join(lines) + b"\r\n\r\n"
 
 
-def _keep_alive(headers: list[tuple[bytes, bytes]]) -> bool:
-    fields = {k.lower(): v.lower() for k, v in headers}
-    framed = b"content-length" in fields or b"chunked" in fields.get(b"transfer-encoding", b"")
-    return framed and b"close" not in fields.get(b"connection", b"")
-
-
-def _parse(buf: bytearray, eof: bool) -> tuple[Result, int] | None:
-    """A complete response at the start of `buf` and its length in bytes, or None when more is needed."""
+def _parse(buf: bytearray, eof: bool) -> Parsed | None:
+    """A complete response at the start of `buf`, its length in bytes and whether the connection stays open
+    (framed by Content-Length or chunks, and no `Connection: close`); None when more is needed."""
     end = buf.find(b"\r\n\r\n")
     if end < 0:
         if len(buf) > MAX_HEAD:
@@ -184,10 +199,13 @@ def _parse(buf: bytearray, eof: bool) -> tuple[Result, int] | None:
         headers.append((name.strip(), value.strip()))
     status, start = int(parts[1]), end + 4
     fields = {k.lower(): v for k, v in headers}
+    chunked = b"chunked" in fields.get(b"transfer-encoding", b"").lower()
+    keep = (chunked or b"content-length" in fields) and b"close" not in fields.get(b"connection", b"").lower()
     if status in (204, 304) or 100 <= status < 200:
-        return (status, headers, b""), start
-    if b"chunked" in fields.get(b"transfer-encoding", b"").lower():
-        return _chunked(buf, start, status, headers)
+        return (status, headers, b""), start, keep
+    if chunked:
+        found = _chunked(buf, start, status, headers)
+        return None if found is None else (found[0], found[1], keep)
     if b"content-length" in fields:
         try:
             n = int(fields[b"content-length"])
@@ -197,12 +215,12 @@ def _parse(buf: bytearray, eof: bool) -> tuple[Result, int] | None:
             raise _Malformed("response body too large")
         if len(buf) - start < n:
             return None
-        return (status, headers, bytes(buf[start:start + n])), start + n
+        return (status, headers, bytes(buf[start:start + n])), start + n, keep
     if not eof:  # close-delimited: complete only at the end of the connection
         if len(buf) - start > MAX_BODY:
             raise _Malformed("response body too large")
         return None
-    return (status, headers, bytes(buf[start:])), len(buf)
+    return (status, headers, bytes(buf[start:])), len(buf), False
 
 
 def _chunked(buf: bytearray, pos: int, status: int, headers: list[tuple[bytes, bytes]]) -> tuple[Result, int] | None:

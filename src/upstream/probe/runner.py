@@ -1,7 +1,10 @@
 """Run a probe: plan the requests, serve what the store has, send the rest, class, score, summarise.
 
-Every final answer is committed to the store the moment it arrives, so a killed run resumes where it
-stopped and a repeated run sends nothing. Infrastructure errors are not stored: a rerun retries them.
+Every final answer is committed to the store as it arrives, before its request counts as done and before
+its slot sends anything else, so a killed run loses at most what was in flight, resumes where it stopped,
+and a repeated run sends nothing. Infrastructure errors are not stored: a rerun retries them. Requests go
+out from one worker per concurrency slot; scoring runs in the gaps between network events, never ahead
+of the next request.
 """
 
 from __future__ import annotations
@@ -9,7 +12,9 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+import time
+from collections import deque
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -27,6 +32,7 @@ from upstream.probe.transport import Answer, classify
 
 MAX_ANSWER_CHARS = 4000
 ABORT_AFTER = 8  # consecutive auth / not-found failures before any success: stop and say so
+SCORE_SLICE = 0.0005  # seconds of scoring at most before the event loop looks at the network again
 Progress = Callable[[int, int, int, int], None]  # done, total, cached, errors
 T = TypeVar("T")
 
@@ -121,6 +127,7 @@ class _Sender:
         self.sent = 0
 
     async def send(self, payload: dict[str, Any], key: str) -> tuple[Answer, Exchange]:
+        """Send one request; a final answer is committed to the store before this returns."""
         body = canonical(payload)
         ex = await self.client.chat(body.encode())
         self.sent += 1
@@ -145,21 +152,58 @@ class _Sender:
 
 
 async def _send_all(sender: _Sender, jobs: list[tuple[dict[str, Any], str]],
-                    finish: Callable[[int, Answer, Exchange], T]) -> list[T]:
-    """Send every job; `finish(index, answer, exchange)` runs as each answer arrives (scoring overlaps waiting)."""
-    async def one(i: int, payload: dict[str, Any], key: str) -> T:
-        answer, ex = await sender.send(payload, key)
-        return finish(i, answer, ex)
+                    finish: Callable[[int, Answer, Exchange], T],
+                    first: Callable[[], Awaitable[None]] | None = None) -> list[T]:
+    """Send every job from `concurrency` workers; `finish(index, answer, exchange)` runs for each answer in the
+    gaps between network events (in slices of SCORE_SLICE), so scoring never holds up the next request.
+    `first` (the fingerprint requests) runs on one worker before it takes any job."""
+    out: list[Any] = [None] * len(jobs)
+    ready: deque[tuple[int, Answer, Exchange]] = deque()
+    wake = asyncio.Event()
+    queue = iter(range(len(jobs)))
+    workers = max(1 if first is not None else 0, min(sender.client.concurrency, len(jobs)))
+    running = [workers]
+
+    async def worker(before: Callable[[], Awaitable[None]] | None) -> None:
+        try:
+            if before is not None:
+                await before()
+            for i in queue:
+                payload, key = jobs[i]
+                answer, ex = await sender.send(payload, key)
+                ready.append((i, answer, ex))
+                wake.set()
+        finally:
+            running[0] -= 1
+            wake.set()
+
+    async def scorer() -> None:
+        while ready or running[0]:
+            if not ready:
+                wake.clear()
+                await wake.wait()
+                continue
+            stop = time.perf_counter() + SCORE_SLICE
+            while ready:
+                i, answer, ex = ready.popleft()
+                out[i] = finish(i, answer, ex)
+                if time.perf_counter() >= stop:
+                    break
+            await asyncio.sleep(0)
 
     try:
         async with asyncio.TaskGroup() as tg:
-            tasks = [tg.create_task(one(i, payload, key)) for i, (payload, key) in enumerate(jobs)]
-    except BaseExceptionGroup as group:  # the first ConfigError stops the run; report it plainly
+            for w in range(workers):
+                tg.create_task(worker(first if w == 0 else None))
+            tg.create_task(scorer())
+    except BaseExceptionGroup as group:  # the first ConfigError stops the run; report it (or a lone error) plainly
         for exc in group.exceptions:
             if isinstance(exc, ConfigError):
                 raise exc from None
+        if len(group.exceptions) == 1:
+            raise group.exceptions[0] from None
         raise
-    return [t.result() for t in tasks]
+    return out
 
 
 async def _judge(results: list[ItemResult], planned: dict[tuple[str, str, int], Planned], settings: ProbeSettings,
@@ -206,11 +250,14 @@ async def run_probe(settings: ProbeSettings, suite: Suite, store: Store, *, api_
     sender = _Sender(client, store, endpoint, len(jobs), len(jobs) - len(missing), progress)
     fresh_list: list[tuple[ItemResult, str | None]] = []
     if found is None or missing:  # a fully stored run opens no connection at all
-        async with client:
+        async def look() -> None:  # on one of the workers, beside the first requests
+            nonlocal found
             found = await fingerprint.probe_endpoint(client, settings.model)
             store.put_meta(meta_key, found)
+
+        async with client:
             fresh_list = await _send_all(sender, [(j.payload, j.key) for j in missing], lambda i, a, ex: (
-                _result(missing[i], a, ex.seconds, ex.attempts, cached=False), a.system_fingerprint))
+                _result(missing[i], a, ex.seconds, ex.attempts, cached=False), a.system_fingerprint), first=look)
     fresh = {j.key: pair for j, pair in zip(missing, fresh_list, strict=True)}
     results: list[ItemResult] = []
     fps: list[str] = []

@@ -40,8 +40,12 @@ def default_store_dir() -> Path:
     return Path(base) / "upstream" / "probe"
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical(obj: Any) -> str:
-    return json.dumps(obj, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """Sorted keys, no spaces, UTF-8 as is: one text per value (the store's keys depend on it never changing)."""
+    return _CANONICAL.encode(obj)
 
 
 def request_key(endpoint: str, payload: dict[str, Any], sample: int) -> str:

@@ -42,6 +42,8 @@ class Answer:
 
 def split_reasoning(content: str) -> tuple[str, str]:
     """(answer, reasoning) from text that may hold `<think>` blocks, an unclosed one, or a bare `</think>`."""
+    if "<" not in content:  # no tag at all: the common case, without three regex passes
+        return content.strip(), ""
     reasoning: list[str] = []
 
     def take(m: re.Match[str]) -> str:
