@@ -1,6 +1,7 @@
 """`upstream probe`: measure how a served model behaves on politically sensitive topics.
 
     upstream probe --endpoint URL --model NAME [--suite quick|full|PATH] [--lang en,zh-Hans] [--samples K] ...
+    upstream probe --endpoint URL --model NAME --capability quick|full|PATH [--suite none]
     upstream probe --compare RUN_A.json RUN_B.json
     upstream probe classify ANSWERS.jsonl
 """
@@ -8,14 +9,22 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from upstream.commands import EXIT_INCOMPLETE, EXIT_OK
 from upstream.errors import UsageError
+
+if TYPE_CHECKING:
+    from upstream.capability.results import CapabilityReport
+    from upstream.capability.runner import CapabilitySettings
+    from upstream.capability.suite import CapabilitySuite
+    from upstream.probe.results import ProbeReport
 
 
 def _param(text: str) -> tuple[str, Any]:
@@ -35,7 +44,8 @@ def register(sub: Any) -> None:
                                    "report non-answers, narrative echo and paired indices with intervals.")
     p.add_argument("--endpoint", help="OpenAI-compatible base URL, e.g. http://127.0.0.1:8000/v1")
     p.add_argument("--model", help="model name to request")
-    p.add_argument("--suite", default="quick", help="quick (default), full, or a path to suite YAML")
+    p.add_argument("--suite", default="quick",
+                   help="behaviour suite: quick (default), full, a path to suite YAML, or none (capability only)")
     p.add_argument("--topic", default="", help="comma-separated topic ids to keep (default: all)")
     p.add_argument("--type", default="", help="comma-separated item types to keep: direct,indirect,individual,task")
     p.add_argument("--role", default="", help="comma-separated roles to keep: target,mirror,neutral,...")
@@ -57,6 +67,17 @@ def register(sub: Any) -> None:
     p.add_argument("--judge", action="append", default=[], metavar="URL=MODEL",
                    help="a judge endpoint and model (repeatable; two of different families recommended)")
     p.add_argument("--judge-api-key-env", metavar="VAR", help="environment variable with the judges' API key")
+    p.add_argument("--capability", metavar="SUITE",
+                   help="also run the coding capability suite: quick, full, or a path to suite YAML; the code in "
+                        "each answer runs against hidden tests in a sandbox (pass@1 with its interval)")
+    p.add_argument("--capability-difficulty", default="", metavar="LIST",
+                   help="comma-separated difficulties to keep: easy,medium,hard (default: all)")
+    p.add_argument("--capability-seconds", type=float, default=10.0, metavar="S",
+                   help="time limit for one task's tests in the sandbox (default 10)")
+    p.add_argument("--capability-jobs", type=int, metavar="N", help="sandbox runs at once (default: CPU count)")
+    p.add_argument("--capability-min-n", type=int, default=10, metavar="N",
+                   help="tasks below which pass@1 is not shown (default 10: the quick suite's 16 tasks give a "
+                        "rate with its wide interval)")
     p.add_argument("--store", metavar="DIR", help="answer store (default ~/.cache/upstream/probe)")
     p.add_argument("--min-n", type=int, default=30, help="items or pairs below which a number is not shown")
     p.add_argument("--compare", nargs=2, metavar=("RUN_A", "RUN_B"), help="compare two saved JSON reports")
@@ -125,6 +146,9 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     for name in ("samples", "concurrency", "max_tokens"):
         if getattr(args, name) < 1:
             raise UsageError(f"--{name.replace('_', '-')} must be at least 1")
+    behaviour = args.suite != "none"
+    if not behaviour and not args.capability:
+        raise UsageError("--suite none leaves nothing to run", hint="add --capability quick (or full, or a path)")
     import asyncio
 
     from upstream.probe.client import chat_url
@@ -143,33 +167,98 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     api_key = _key(args.api_key_env, "--api-key-env")
     judge_key = _key(args.judge_api_key_env, "--judge-api-key-env")
     langs = _csv(args.lang)
+    system_prompt = _system_prompt(args.system_prompt)
     settings = ProbeSettings(
         endpoint=args.endpoint, model=args.model, langs=langs, samples=args.samples, temperature=args.temperature,
-        max_tokens=args.max_tokens, params=dict(args.param), system_prompt=_system_prompt(args.system_prompt),
+        max_tokens=args.max_tokens, params=dict(args.param), system_prompt=system_prompt,
         seed=args.seed, concurrency=args.concurrency, timeout=args.timeout, retries=args.retries,
         key_header=args.api_key_header, judges=judges, min_n=args.min_n)
-    suite = select(load_suite(args.suite), topics=_csv(args.topic), types=_csv(args.type), roles=_csv(args.role))
+    suite = select(load_suite(args.suite), topics=_csv(args.topic), types=_csv(args.type),
+                   roles=_csv(args.role)) if behaviour else None
+    capability = _capability_plan(args, system_prompt) if args.capability else None
     tty = stderr.isatty() and not args.quiet
 
-    def progress(done: int, total: int, cached: int, errors: int) -> None:
-        if tty and (done == total or done % 5 == 0):
-            stderr.write(f"\rprobe: {done}/{total} ({cached} from the store, {errors} errors)")
-            stderr.flush()
+    def progress_for(what: str) -> Callable[[int, int, int, int], None]:
+        def progress(done: int, total: int, cached: int, errors: int) -> None:
+            if tty and (done == total or done % 5 == 0):
+                stderr.write(f"\r{what}: {done}/{total} ({cached} from the store, {errors} errors)")
+                stderr.flush()
+                if done == total:
+                    stderr.write("\n")
+        return progress
 
+    report: ProbeReport | None = None
+    cap: CapabilityReport | None = None
     with Store(args.store or default_store_dir()) as store:
-        report = asyncio.run(run_probe(settings, suite, store, api_key=api_key, judge_key=judge_key,
-                                       progress=progress))
-    if tty:
-        stderr.write("\n")
-    fmt = _fmt(args, stdout)
-    _write(render.render_json(report) if fmt == "json" else render.render_table(report, _color(stdout)),
-           args.output, stdout)
+        if suite is not None:
+            report = asyncio.run(run_probe(settings, suite, store, api_key=api_key, judge_key=judge_key,
+                                           progress=progress_for("probe")))
+        if capability is not None:
+            from upstream.capability.runner import run_capability
+
+            cap_settings, cap_suite = capability
+            cap = asyncio.run(run_capability(cap_settings, cap_suite, store, api_key=api_key,
+                                             progress=progress_for("capability")))
+    if report is not None and cap is not None:
+        report = dataclasses.replace(report, capability=cap)
+    _write(_render(report, cap, _fmt(args, stdout), _color(stdout)), args.output, stdout)
     if not args.quiet:
+        _summary_lines(report, cap, stderr)
+    complete = (report is None or report.complete) and (cap is None or cap.complete)
+    return EXIT_INCOMPLETE if args.strict and not complete else EXIT_OK
+
+
+def _capability_plan(args: argparse.Namespace, system_prompt: str | None) -> tuple[CapabilitySettings,
+                                                                                  CapabilitySuite]:
+    from upstream.capability import sandbox
+    from upstream.capability.runner import CapabilitySettings
+    from upstream.capability.suite import DIFFICULTIES, load_suite, select
+
+    levels = _csv(args.capability_difficulty)
+    unknown = [x for x in levels if x not in DIFFICULTIES]
+    if unknown:
+        raise UsageError(f"--capability-difficulty: unknown {', '.join(unknown)}", hint="use easy, medium, hard")
+    if not 0 < args.capability_seconds <= 600:
+        raise UsageError("--capability-seconds must be above 0 and at most 600")
+    if args.capability_jobs is not None and args.capability_jobs < 1:
+        raise UsageError("--capability-jobs must be at least 1")
+    suite = select(load_suite(args.capability), difficulties=levels)
+    settings = CapabilitySettings(
+        endpoint=args.endpoint, model=args.model, samples=args.samples, temperature=args.temperature,
+        max_tokens=args.max_tokens, params=dict(args.param), system_prompt=system_prompt, seed=args.seed,
+        concurrency=args.concurrency, timeout=args.timeout, retries=args.retries, key_header=args.api_key_header,
+        min_n=args.capability_min_n, limits=sandbox.Limits(seconds=args.capability_seconds),
+        workers=args.capability_jobs)
+    return settings, suite
+
+
+def _render(report: ProbeReport | None, cap: CapabilityReport | None, fmt: str, color: bool) -> str:
+    from upstream.probe import render
+
+    if fmt == "json":
+        return render.render_json(report if report is not None else dataclasses.asdict(cap) if cap else {})
+    parts = []
+    if report is not None:
+        parts.append(render.render_table(report, color))
+    if cap is not None:
+        from upstream.capability.render import render_capability
+
+        parts.append(render_capability(cap, color))
+    return "\n".join(parts)
+
+
+def _summary_lines(report: ProbeReport | None, cap: CapabilityReport | None, stderr: TextIO) -> None:
+    if report is not None:
         t = report.summary.transport
         stderr.write(f"upstream probe: {len(report.results)} answers ({report.requests_sent} requests sent, "
                      f"{report.requests_cached} from the store); {t.get('ok', 0)} ok, "
                      f"{len(report.results) - t.get('ok', 0)} not scored (see transport)\n")
-    return EXIT_INCOMPLETE if args.strict and not report.complete else EXIT_OK
+    if cap is not None:
+        st, rate = cap.summary.statuses, cap.summary.pass_at_1
+        stderr.write(f"upstream probe --capability: {len(cap.results)} answers ({cap.requests_sent} requests sent, "
+                     f"{cap.requests_cached} from the store); {st.get('passed', 0)} passed, "
+                     f"{st.get('failed', 0) + st.get('no-code', 0)} failed, {st.get('not-scored', 0)} not scored; "
+                     f"pass@1 {rate.x:g}/{rate.n}\n")
 
 
 def _color(stream: TextIO) -> bool:

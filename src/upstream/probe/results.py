@@ -7,7 +7,10 @@ probe section renders. Every rate carries its n; a value is None (with `insuffic
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from upstream.capability.results import CapabilityReport
 
 PROBE_SCHEMA_VERSION = "1.0.0"
 
@@ -190,6 +193,7 @@ class ProbeReport:
     complete: bool  # False when some requests ended in infrastructure errors
     requests_sent: int
     requests_cached: int
+    capability: CapabilityReport | None = None  # the coding capability run made with it (`--capability`)
 
 
 def to_dict(obj: Any) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Capability probe: coding tasks with hidden unit tests, run in a sandbox."""
