@@ -47,3 +47,5 @@ bench: $(STAMP)
 	$(BIN)/python bench/inspect_bench.py
 	$(BIN)/python bench/kb_bench.py
 	$(BIN)/python bench/probe_bench.py
+	$(BIN)/python bench/weigh_bench.py
+	$(BIN)/python bench/sandbox_bench.py
