@@ -20,22 +20,8 @@ from upstream.models import (
     SourceRef,
     WeighOutcome,
 )
+from upstream.weigh.benchmarks import MEASURED_PREFIX, benchmark_title
 
-BENCHMARK_LABELS = {
-    "swe-bench-verified": "SWE-bench Verified", "swe-bench-pro": "SWE-bench Pro",
-    "swe-bench-multilingual": "SWE-bench Multilingual", "swe-bench-lite": "SWE-bench Lite", "swe-bench": "SWE-bench",
-    "livecodebench": "LiveCodeBench", "aider-polyglot": "Aider polyglot", "aider-edit": "Aider code editing",
-    "humaneval-plus": "HumanEval+", "humaneval-mul": "HumanEval-Mul", "multipl-e": "MultiPL-E",
-    "humaneval": "HumanEval", "mbpp-plus": "MBPP+", "mbpp": "MBPP", "bigcodebench": "BigCodeBench",
-    "terminal-bench": "Terminal-Bench", "codeforces": "Codeforces", "mmlu-pro": "MMLU-Pro", "mmlu": "MMLU",
-    "gpqa-diamond": "GPQA", "ifeval": "IFEval", "math-500": "MATH-500", "aime": "AIME",
-    "hle": "Humanity's Last Exam", "simpleqa": "SimpleQA", "arena-hard": "Arena-Hard",
-}
-"""Display names of the canonical benchmark keys (as in weigh/capability.py, which is too heavy to import here)"""
-RATINGS = frozenset({"codeforces"})
-"""Benchmarks scored as a rating rather than a percentage"""
-MEASURED_PREFIX = "capability-probe:"
-"""FrontierPoint.benchmark of a team's capability-probe run: the prefix, then the suite"""
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|!#~&])")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 """Control characters, terminal escapes and bidirectional overrides: never passed through to a terminal"""
@@ -47,7 +33,7 @@ def benchmark_label(key: str) -> str:
     unknown keys as they are."""
     if key.startswith(MEASURED_PREFIX):
         return f"pass@1 on {key[len(MEASURED_PREFIX):]}"
-    return BENCHMARK_LABELS.get(key, key) or "capability"
+    return benchmark_title(key) or "capability"
 
 
 def clean(value: object) -> str:

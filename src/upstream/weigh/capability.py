@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 from upstream.kb.loader import KnowledgeBase
@@ -19,16 +18,13 @@ from upstream.kb.schema import Benchmark
 from upstream.models import BenchmarkScore, Capability, MeasuredRun
 from upstream.resolve.facts import cite
 from upstream.resolve.kb import index
-
-
-@dataclass(frozen=True, slots=True)
-class BenchmarkInfo:
-    """A canonical benchmark: its key, the name to print, and its unit ("%" or "rating")."""
-
-    key: str
-    title: str
-    unit: str = "%"
-
+from upstream.weigh.benchmarks import (
+    BENCHMARKS,
+    TASK_BENCHMARKS,
+    BenchmarkInfo,
+    benchmark_title,
+    benchmark_unit,
+)
 
 # Order matters: more specific spellings first (humaneval+ before humaneval, swe-bench verified before swe-bench).
 _PATTERNS: tuple[tuple[str, str], ...] = (
@@ -61,45 +57,6 @@ _PATTERNS: tuple[tuple[str, str], ...] = (
 )
 _COMPILED = tuple((key, re.compile(rx, re.IGNORECASE)) for key, rx in _PATTERNS)
 
-BENCHMARKS: dict[str, BenchmarkInfo] = {b.key: b for b in (
-    BenchmarkInfo("swe-bench-verified", "SWE-bench Verified"),
-    BenchmarkInfo("swe-bench-pro", "SWE-bench Pro"),
-    BenchmarkInfo("swe-bench-multilingual", "SWE-bench Multilingual"),
-    BenchmarkInfo("swe-bench-lite", "SWE-bench Lite"),
-    BenchmarkInfo("swe-bench", "SWE-bench"),
-    BenchmarkInfo("livecodebench", "LiveCodeBench"),
-    BenchmarkInfo("aider-polyglot", "Aider polyglot"),
-    BenchmarkInfo("aider-edit", "Aider code editing"),
-    BenchmarkInfo("humaneval-plus", "HumanEval+"),
-    BenchmarkInfo("humaneval-mul", "HumanEval-Mul"),
-    BenchmarkInfo("multipl-e", "MultiPL-E"),
-    BenchmarkInfo("humaneval", "HumanEval"),
-    BenchmarkInfo("mbpp-plus", "MBPP+"),
-    BenchmarkInfo("mbpp", "MBPP"),
-    BenchmarkInfo("bigcodebench", "BigCodeBench"),
-    BenchmarkInfo("terminal-bench", "Terminal-Bench"),
-    BenchmarkInfo("codeforces", "Codeforces", unit="rating"),
-    BenchmarkInfo("mmlu-pro", "MMLU-Pro"),
-    BenchmarkInfo("mmlu", "MMLU"),
-    BenchmarkInfo("gpqa-diamond", "GPQA"),
-    BenchmarkInfo("ifeval", "IFEval"),
-    BenchmarkInfo("math-500", "MATH-500"),
-    BenchmarkInfo("aime", "AIME"),
-    BenchmarkInfo("hle", "Humanity's Last Exam"),
-    BenchmarkInfo("simpleqa", "SimpleQA"),
-    BenchmarkInfo("arena-hard", "Arena-Hard"),
-)}
-
-# Benchmarks per task, primary first. "general" maps keys only: the knowledge base holds no general rows yet,
-# so a general task gets "capability unknown" until rows are added (never invented ones).
-TASK_BENCHMARKS: dict[str, tuple[str, ...]] = {
-    "coding": ("swe-bench-verified", "livecodebench", "aider-polyglot", "humaneval-plus", "humaneval",
-               "humaneval-mul", "multipl-e", "mbpp-plus", "mbpp", "bigcodebench", "terminal-bench",
-               "swe-bench-pro", "swe-bench-multilingual", "swe-bench-lite", "swe-bench", "aider-edit",
-               "codeforces"),
-    "general": ("mmlu-pro", "gpqa-diamond", "mmlu", "ifeval", "hle", "simpleqa", "arena-hard", "math-500", "aime"),
-}
-
 # Descriptors that name the metric rather than a different test set or harness.
 _NOISE = re.compile(r"\bpass@1\b(?!-)|\bpass_rate_2\b|%|\b0-shot\b|\bpass rate\b", re.IGNORECASE)
 _MONTHS = {m: i for i, m in enumerate(
@@ -113,16 +70,6 @@ def benchmark_key(name: str) -> str | None:
         if rx.search(name):
             return key
     return None
-
-
-def benchmark_title(key: str) -> str:
-    info = BENCHMARKS.get(key)
-    return info.title if info else key
-
-
-def benchmark_unit(key: str) -> str:
-    info = BENCHMARKS.get(key)
-    return info.unit if info else "%"
 
 
 @lru_cache(maxsize=4096)

@@ -21,7 +21,8 @@ from typing import Literal
 
 from upstream.errors import UsageError
 from upstream.models import FrontierPoint, WeighOutcome
-from upstream.report.weigh_text import RATINGS, benchmark_label, score_text
+from upstream.report.weigh_text import benchmark_label, score_text
+from upstream.weigh.benchmarks import benchmark_unit
 
 BG, FG, MUTED, GRID, LINE = "#ffffff", "#1d2430", "#5b6575", "#eceff4", "#d8dde6"
 ACCENT, OFF, FAIL, IN_USE, OWN = "#2f5fd0", "#8e99ab", "#d1495b", "#e28413", "#2d8a4e"
@@ -226,7 +227,7 @@ def _drawn(outcome: WeighOutcome) -> list[FrontierPoint]:
     """The points the chart can place: finite numbers; on a rating axis (Codeforces) only that benchmark's points,
     since a measured pass@1 in percent is not on its scale."""
     points = [p for p in outcome.frontier if math.isfinite(p.risk) and math.isfinite(p.capability)]
-    if outcome.benchmark in RATINGS:
+    if benchmark_unit(outcome.benchmark) == "rating":
         points = [p for p in points if p.benchmark == outcome.benchmark]
     return points
 

@@ -17,10 +17,9 @@ from dataclasses import replace
 
 from upstream.models import FrontierPoint
 from upstream.weigh.alternatives import Weighable
+from upstream.weigh.benchmarks import MEASURED_PREFIX
 from upstream.weigh.candidates import Pool
 from upstream.weigh.capability import benchmark_unit, best_row, measured_pass_at_1, task_keys
-
-MEASURED_PREFIX = "capability-probe:"
 
 
 def choose_benchmark(pool: Pool, requested: str | None = None) -> str | None:
