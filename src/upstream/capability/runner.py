@@ -29,7 +29,7 @@ from upstream.errors import ConfigError
 from upstream.probe import fingerprint
 from upstream.probe.client import ChatClient, chat_url, is_local, public_url
 from upstream.probe.results import Fingerprint
-from upstream.probe.runner import _answer, _Sender
+from upstream.probe.runner import _answer, _Sender, decoding
 from upstream.probe.stats import MIN_N
 from upstream.probe.store import Store, request_key
 from upstream.probe.transport import Answer
@@ -68,10 +68,6 @@ class Planned:
     sample: int
     payload: dict[str, Any]
     key: str
-
-
-def decoding(settings: CapabilitySettings) -> dict[str, Any]:
-    return {"temperature": settings.temperature, "max_tokens": settings.max_tokens, **settings.params}
 
 
 def plan(settings: CapabilitySettings, suite: CapabilitySuite) -> list[Planned]:

@@ -18,15 +18,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from upstream.errors import ConfigError
+from upstream.probe.suite import read_yaml
 
 Difficulty = Literal["easy", "medium", "hard"]
 DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
 _ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-MAX_FILE_BYTES = 4 << 20
 MAX_TASKS = 5000
 DEFAULT_INSTRUCTIONS = ("Write the solution in Python 3 using only the standard library. Reply with the complete "
                         "code in a single ```python code block.")
@@ -135,20 +134,6 @@ class QuickFileIn(_VersionedIn):
 # --------------------------------------------------------------------------- loading
 
 
-def _read_yaml(path: Path) -> Any:
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            raise ConfigError(f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB")
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read capability suite {path}: {exc}") from None
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(text, Loader=loader)  # a safe loader (C or Python)
-    except yaml.YAMLError as exc:
-        raise ConfigError(f"{path}: not valid YAML: {exc}") from None
-
-
 def _invalid(path: Path, exc: ValidationError) -> ConfigError:
     first = exc.errors()[:5]
     lines = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in first)
@@ -179,7 +164,7 @@ def _build(suite_id: str, version: str, instructions: str, tasks: list[Task]) ->
 
 def load_file(path: Path) -> CapabilitySuite:
     """A full suite file (tasks written out)."""
-    data = _read_yaml(path)
+    data = read_yaml(path, "capability suite")
     try:
         doc = SuiteFileIn.model_validate(data)
     except ValidationError as exc:
@@ -209,7 +194,7 @@ def load_suite(spec: str = "quick") -> CapabilitySuite:
         path = Path(spec)
         if not path.is_file():
             raise ConfigError(f"no such capability suite: {spec}", hint="use quick, full, or a path to suite YAML")
-    data = _read_yaml(path)
+    data = read_yaml(path, "capability suite")
     if isinstance(data, dict) and isinstance(data.get("tasks"), list) and all(
             isinstance(x, str) for x in data["tasks"]):
         return _select(path, data, base / "full.yaml")

@@ -16,7 +16,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from upstream.errors import ConfigError
 from upstream.probe import fingerprint
@@ -67,7 +67,18 @@ class Planned:
     key: str
 
 
-def decoding(settings: ProbeSettings) -> dict[str, Any]:
+class Decoding(Protocol):
+    """What a request's decoding parameters come from (probe and capability settings alike)."""
+
+    @property
+    def temperature(self) -> float: ...
+    @property
+    def max_tokens(self) -> int: ...
+    @property
+    def params(self) -> dict[str, Any]: ...
+
+
+def decoding(settings: Decoding) -> dict[str, Any]:
     return {"temperature": settings.temperature, "max_tokens": settings.max_tokens, **settings.params}
 
 

@@ -204,13 +204,14 @@ class QuickFileIn(BaseModel):
 # --------------------------------------------------------------------------- loading
 
 
-def _read_yaml(path: Path) -> Any:
+def read_yaml(path: Path, what: str = "suite file") -> Any:
+    """A suite's YAML with the safe loader, size-capped; every problem a ConfigError naming `what` it is."""
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             raise ConfigError(f"{path}: larger than {MAX_FILE_BYTES >> 20} MiB")
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read suite file {path}: {exc}") from None
+        raise ConfigError(f"cannot read {what} {path}: {exc}") from None
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
         return yaml.load(text, Loader=loader)  # a safe loader (C or Python)
@@ -241,7 +242,7 @@ def load_topic_files(paths: list[Path]) -> tuple[str, str, list[Item]]:
     items: list[Item] = []
     suite_id = version = ""
     for path in sorted(paths):
-        data = _read_yaml(path)
+        data = read_yaml(path)
         try:
             doc = TopicFileIn.model_validate(data)
         except ValidationError as exc:
@@ -291,7 +292,7 @@ def load_suite(spec: str = "quick") -> Suite:
         files = [p for p in path.glob("*.yaml") if p.is_file()]
         sid, version, items = load_topic_files(files)
         return Suite(sid, version, suite_hash(sid, version, items), tuple(items))
-    data = _read_yaml(path)
+    data = read_yaml(path)
     if isinstance(data, dict) and isinstance(data.get("items"), list) and all(
             isinstance(x, str) for x in data["items"]):
         return _select(path, data, base / "full")
