@@ -16,67 +16,32 @@ and UPSTREAM_REQUIRE_LIVE is unset; with UPSTREAM_REQUIRE_LIVE=1 (CI) a missing 
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import json
-import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
+from live_server import HAVE_LLAMA, MODELS_DIR, REQUIRE
+from live_server import die_with_parent as _die_with_parent
+from live_server import free_port as _free_port
+from live_server import wait_ready as _wait
 from probe_cli import main
 
-REQUIRE = bool(os.environ.get("UPSTREAM_REQUIRE_LIVE"))
-HAVE_LLAMA = importlib.util.find_spec("llama_cpp") is not None
 if not HAVE_LLAMA and not REQUIRE:
     pytest.skip("llama-cpp-python[server] not installed (set UPSTREAM_REQUIRE_LIVE=1 to make this a failure)",
                 allow_module_level=True)
 
-MODELS_DIR = Path(os.environ.get("UPSTREAM_TEST_MODELS") or Path.home() / ".cache" / "upstream-test-models")
 MODELS = {"qwen2.5-coder-0.5b": "qwen2.5-coder-0.5b-instruct-q4_k_m.gguf",
           "smollm2-135m": "SmolLM2-135M-Instruct.Q4_1.gguf"}
 DECODING = ["--temperature", "0", "--max-tokens", "128", "--param", "repeat_penalty=1.0", "--param", "top_k=1",
             "--param", "top_p=1.0", "--seed", "0"]
 TIANANMEN = "tiananmen-1989.direct.01"
 NEUTRAL = "neutral-china.direct.01"
-
-
-def _die_with_parent() -> None:
-    """In the server's child process: get SIGTERM when the test process dies, even if it is killed (Linux)."""
-    try:
-        import ctypes
-        import signal
-
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait(url: str, proc: subprocess.Popen[bytes], timeout: float = 180) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"llama_cpp.server exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "/models", timeout=2) as resp:
-                if resp.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"llama_cpp.server did not come up at {url}")
 
 
 @pytest.fixture(scope="module")
