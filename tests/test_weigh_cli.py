@@ -119,7 +119,7 @@ def test_saved_scan_fresh_scan_chart_and_other_formats(tmp_path: Path) -> None:
     (tmp_path / "weighed.json").write_text(json.dumps(from_saved), encoding="utf-8")
     code, md, err = run("report", str(tmp_path / "weighed.json"), "-f", "markdown")
     assert code == 0, err
-    assert "Weigh" in md or "weigh" in md
+    assert "### Weigh: provenance risk against capability (coding)" in md
     assert from_saved["weigh"]["assessments"][0]["subject"] in md
 
 
