@@ -164,7 +164,9 @@ def weigh_report(report: Report, *, policy: Policy | None = None, task: str | No
     kb = kb or default_kb()
     ctx = context_from_policy(policy, task=task)
     policy = policy if policy is not None and policy.rules else None  # a file with only [weigh] gates nothing
-    if policy is not None:  # again: the policy may be another than the scan's, and runs may have been attached
+    measured = any(i.measurements for i in report.inventory)
+    if policy is not None and (measured or report.policy is None or report.policy.source != policy.source):
+        # not the scan's own verdict: another policy, or probe runs attached since
         from upstream.policy import with_policy
         from upstream.policy.probes import metrics_from_report
 
