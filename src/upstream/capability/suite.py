@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from upstream.errors import ConfigError
-from upstream.probe.suite import read_yaml
+from upstream.probe.suite import read_yaml, validation_error
 
 Difficulty = Literal["easy", "medium", "hard"]
 DIFFICULTIES: tuple[Difficulty, ...] = ("easy", "medium", "hard")
@@ -135,10 +135,8 @@ class QuickFileIn(_VersionedIn):
 
 
 def _invalid(path: Path, exc: ValidationError) -> ConfigError:
-    first = exc.errors()[:5]
-    lines = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in first)
-    return ConfigError(f"{path}: invalid capability suite: {lines}",
-                       hint="see the task schema in upstream/capability/suite.py and docs/capability.md")
+    return validation_error(path, exc, "capability suite",
+                            "see the task schema in upstream/capability/suite.py and docs/capability.md")
 
 
 def _task(raw: TaskIn) -> Task:

@@ -219,10 +219,12 @@ def read_yaml(path: Path, what: str = "suite file") -> Any:
         raise ConfigError(f"{path}: not valid YAML: {exc}") from None
 
 
-def _validation_error(path: Path, exc: ValidationError) -> ConfigError:
+def validation_error(path: Path, exc: ValidationError, what: str = "suite file",
+                     hint: str = "see the item schema in upstream/probe/suite.py") -> ConfigError:
+    """A suite file's first validation problems as one ConfigError."""
     first = exc.errors()[:5]
     lines = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in first)
-    return ConfigError(f"{path}: invalid suite file: {lines}", hint="see the item schema in upstream/probe/suite.py")
+    return ConfigError(f"{path}: invalid {what}: {lines}", hint=hint)
 
 
 def _to_item(raw: ItemIn, topic: str) -> Item:
@@ -246,7 +248,7 @@ def load_topic_files(paths: list[Path]) -> tuple[str, str, list[Item]]:
         try:
             doc = TopicFileIn.model_validate(data)
         except ValidationError as exc:
-            raise _validation_error(path, exc) from None
+            raise validation_error(path, exc) from None
         if suite_id and (doc.suite, doc.version) != (suite_id, version):
             raise ConfigError(f"{path}: suite {doc.suite} {doc.version} differs from {suite_id} {version}")
         suite_id, version = doc.suite, doc.version
@@ -304,7 +306,7 @@ def _select(path: Path, data: Any, full_dir: Path) -> Suite:
     try:
         doc = QuickFileIn.model_validate(data)
     except ValidationError as exc:
-        raise _validation_error(path, exc) from None
+        raise validation_error(path, exc) from None
     _, _, items = load_topic_files([p for p in full_dir.glob("*.yaml") if p.is_file()])
     by_id = {i.id: i for i in items}
     missing = [x for x in doc.items if x not in by_id]
