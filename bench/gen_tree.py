@@ -105,6 +105,15 @@ def _ipynb(rng: random.Random) -> str:
 
 KINDS = [("py", _py, 40), ("tsx", _ts, 25), ("yaml", _yaml, 8), ("json", _json, 10), ("md", _md, 12),
          ("ipynb", _ipynb, 2), ("toml", lambda r: f"[tool.{r.choice(WORDS)}]\nenabled = true\n", 3)]
+# Every planted form in turn: Python and TypeScript references at the top of ordinary code of their own
+# language, configs as whole files.
+PLANTS: list[tuple[str, str]] = [
+    *(("py", t.replace("{{", "{").replace("}}", "}")) for t in PLANTED_PY),
+    *(("ts", t.replace("{{", "{").replace("}}", "}")) for t in PLANTED_TS),
+    *PLANTED_CFG,
+]
+# Files real trees also hold that the parser rejects: a Python 3.12 statement, a merge-conflict marker.
+BROKEN_PY = ["type Pair = tuple[int, int]\n", "<<<<<<< HEAD\nRETRIES = 3\n=======\nRETRIES = 5\n>>>>>>> main\n"]
 
 
 def generate(dest: Path, files: int, seed: int) -> int:
@@ -117,14 +126,16 @@ def generate(dest: Path, files: int, seed: int) -> int:
         ext, make, _ = rng.choices(KINDS, weights)[0]
         text = make(rng)
         if n % 150 == 0:
-            group = (PLANTED_PY, PLANTED_TS, PLANTED_CFG)[planted % 3]
-            choice = group[planted % len(group)]
-            if isinstance(choice, tuple):
-                ext, text = choice[0], choice[1]
+            ext, plant = PLANTS[planted % len(PLANTS)]
+            if ext == "py":
+                text = plant + "\n" + _py(rng)
+            elif ext == "ts":
+                ext, text = "tsx", plant + "\n" + _ts(rng)
             else:
-                ext = "py" if group is PLANTED_PY else "ts"
-                text = choice.replace("{{", "{").replace("}}", "}") + text
+                text = plant
             planted += 1
+        elif ext == "py" and n % 997 == 1:
+            text = _py(rng) + BROKEN_PY[n % len(BROKEN_PY)]
         name = {"Dockerfile": "Dockerfile", "env.example": ".env.example"}.get(ext, f"f{n}.{ext}")
         if name in ("Dockerfile", ".env.example"):
             (pkg / f"svc{n}").mkdir(exist_ok=True)

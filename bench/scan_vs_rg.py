@@ -106,7 +106,7 @@ def stages(tree: Path) -> None:
     import tempfile
 
     from upstream.detect import FileInput
-    from upstream.detect.runner import KeywordIndex
+    from upstream.detect.runner import KeywordIndex, PluginCounters, _dispatch, _Plan
     from upstream.registry import detectors
     from upstream.sources import WalkResult, walk
 
@@ -136,14 +136,15 @@ def stages(tree: Path) -> None:
     entries = list(walk(str(tree), WalkResult()))
     rows: list[tuple[str, float]] = [("walk", best(lambda: list(walk(str(tree), WalkResult()))))]
     wanted: list[list[Any]] = []
+    candidates = _dispatch(dets, [_Plan(d, d.id, False, -1, PluginCounters()) for d in dets]).candidates
 
-    def wants() -> None:
+    def wants() -> None:  # as the runner asks: only the detectors whose screen admits the file
         wanted.clear()
         for path, _ in entries:
             name = path.rsplit("/", 1)[-1]
             dot = name.rfind(".")
             suffix = name[dot:].lower() if dot > 0 else ""
-            wanted.append([d for d in dets if d.wants(path, name, suffix)])
+            wanted.append([p.det for w, p in candidates(name, suffix) if w(path, name, suffix)])
 
     rows.append(("wants (which detectors look at each file)", best(wants)))
     datas: list[bytes] = []
@@ -198,7 +199,7 @@ def main() -> None:
     ap.add_argument("--stages", action="store_true", help="print a single-process breakdown instead")
     args = ap.parse_args()
     tree = Path(args.tree)
-    marker = tree / f".generated-{args.files}"
+    marker = tree / f".generated-v2-{args.files}"  # v2: plants in code of their own language, all forms
     if not marker.exists():
         shutil.rmtree(tree, ignore_errors=True)
         tree.mkdir(parents=True)

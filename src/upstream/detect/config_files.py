@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from upstream.detect import Detection, FileInput, ParseError
+from upstream.detect import Detection, FileInput, ParseError, Screen
 from upstream.detect.config_keys import dedupe
 from upstream.detect.config_text import lenient_text
 from upstream.detect.config_tree import Map, Node, load_ini, load_json, load_toml, load_yaml
@@ -41,6 +41,7 @@ class ConfigFileDetector:
     """YAML, TOML, JSON and INI keys that select a model or an endpoint."""
 
     id = "config"
+    screen = Screen(_YAML | _JSON | _INI | {".toml"})
     keywords: tuple[bytes, ...] = (
         b"model", b"Model", b"MODEL", b"base_url", b"BASE_URL", b"api_base", b"API_BASE", b"baseURL", b"baseUrl",
         b"apiBase", b"endpoint", b"Endpoint", b"ENDPOINT", b"checkpoint", b"repo_id", b"vllm", b"ollama",

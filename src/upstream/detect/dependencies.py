@@ -16,7 +16,7 @@ from typing import Any
 
 import yaml
 
-from upstream.detect import Detection, FileInput, ParseError
+from upstream.detect import Detection, FileInput, ParseError, Screen
 
 PYPI_SDKS = frozenset({
     # provider SDKs
@@ -84,6 +84,7 @@ class DependencyDetector:
     """AI SDKs declared as dependencies (requirements, pyproject, package.json)."""
 
     id = "sdk-dependencies"
+    screen = Screen(_DEP_SUFFIXES)
     keywords: tuple[bytes, ...] = ()
 
     def wants(self, path: str, name: str, suffix: str) -> bool:

@@ -15,7 +15,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-from upstream.detect import Detection, FileInput
+import ahocorasick_rs
+
+from upstream.detect import Detection, FileInput, Screen
 from upstream.detect.identifiers import (
     FAMILY_TOKENS,
     canonical_id,
@@ -113,6 +115,13 @@ _NOT_ORG = frozenset({"models", "model", "checkpoints", "checkpoint", "ckpt", "w
 _FAMILY_ALT = word_alternation({t.lower() for t in FAMILY_TOKENS})
 _FAMILY_START = re.compile(rf"(?i)^({_FAMILY_ALT})")
 _HINT = re.compile(rf"(?i)(?<![a-z0-9])(?:{_FAMILY_ALT})(?![a-z])")  # a line worth tokenising
+# Everything `_line_mentions` acts on (a URL, a command, a model setting, a family name): a line without any
+# of these yields nothing, so one automaton pass over the whole text picks the lines worth a look.
+_TRIGGER_WORDS = ("://", "huggingface.co", "hf.co", "ollama", "download", "serve", "-hf", "--model", "-m ", "model")
+_TRIGGER_FAMILIES = tuple(sorted({t.lower() for t in FAMILY_TOKENS}))
+_TRIGGER = ahocorasick_rs.AhoCorasick([*_TRIGGER_WORDS, *_TRIGGER_FAMILIES])
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_ALNUM = _LETTERS | frozenset("0123456789")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +140,7 @@ class DocsDetector:
     """Concrete model identifiers mentioned in README and Markdown documentation."""
 
     id = "docs"
+    screen = Screen(frozenset({*_DOC_SUFFIXES, ".txt"}), ("readme",))
     keywords: tuple[bytes, ...] = ()
 
     def wants(self, path: str, name: str, suffix: str) -> bool:
@@ -252,7 +262,7 @@ def _scan(lines: list[str], front_matter: bool) -> Iterator[_Mention]:
         for i in range(1, end):
             yield from _front_matter_line(i + 1, lines[i])
         start = end + 1 if end else 0
-    for i in range(start, len(lines)):
+    for i in _triggered(lines, start):
         seen: dict[str, _Mention] = {}
         for m in _line_mentions(i + 1, lines[i]):
             key = (m.canonical or m.value).lower()
@@ -260,6 +270,27 @@ def _scan(lines: list[str], front_matter: bool) -> Iterator[_Mention]:
             if old is None or _rank(m) < _rank(old):
                 seen[key] = m
         yield from sorted(seen.values(), key=lambda m: m.column)
+
+
+def _triggered(lines: list[str], start: int) -> Iterator[int]:
+    """Indices (from `start`) of the lines holding a trigger, ascending: on most documents a few of many.
+    A family name counts where `_HINT` would take it: not inside a word or a number."""
+    text = "\n".join(lines[start:]).lower()
+    words = len(_TRIGGER_WORDS)
+    line = start
+    pos = 0
+    for idx, at, end in _TRIGGER.find_matches_as_indexes(text, overlapping=True):
+        if at < pos:
+            continue  # a further trigger on a line already yielded
+        if idx >= words and ((at and text[at - 1] in _ALNUM) or (end < len(text) and text[end] in _LETTERS)):
+            continue
+        line += text.count("\n", pos, at)
+        yield line
+        nl = text.find("\n", at)
+        if nl < 0:
+            return
+        pos = nl + 1
+        line += 1
 
 
 def _rank(m: _Mention) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from upstream.detect import Detection, FileInput
+from upstream.detect import Detection, FileInput, Screen
 from upstream.detect.config_env import EnvVar, env_detections
 from upstream.detect.config_keys import dedupe
 from upstream.detect.config_text import lenient_text
@@ -50,6 +50,7 @@ class DotenvDetector:
     """Model and endpoint settings in .env files and their .env.example templates."""
 
     id = "dotenv"
+    screen = Screen(frozenset({".env"}), (".env", *sorted(_TEMPLATE_NAMES)))
     keywords: tuple[bytes, ...] = (b"MODEL", b"model", b"Model", b"LLM", b"_URL", b"_BASE", b"ENDPOINT", b"HOST",
                                    b"DEPLOYMENT", b"_LLM")
 

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from upstream.detect import Detection, FileInput
+from upstream.detect import Detection, FileInput, Screen
 from upstream.detect.js_calls import EndpointFind, Find, SdkMatcher
 from upstream.detect.js_generic import GenericFinder
 from upstream.detect.js_scope import Index
 from upstream.detect.js_sdks import is_ai_package
-from upstream.detect.js_source import is_minified, parse, script_source, wanted
+from upstream.detect.js_source import SUFFIXES, is_minified, parse, script_source, wanted
 from upstream.detect.js_values import Resolver
 from upstream.models import Hub, Related
 
@@ -31,6 +31,7 @@ class JavaScriptDetector:
     """Model references in JavaScript and TypeScript SDK calls."""
 
     id = "javascript"
+    screen = Screen(SUFFIXES)
     keywords: tuple[bytes, ...] = (
         b"model", b"Model", b"MODEL", b"pipeline", b"from_pretrained", b"baseURL", b"baseUrl", b"@ai-sdk",
         b"ai-sdk-provider", b"ollama", b"Ollama", b"replicate", b"ChatCompletions", b"langchain",

@@ -17,7 +17,7 @@ from upstream.artifacts.binio import ArtifactError
 from upstream.artifacts.families import families_in
 from upstream.artifacts.hub import hf_id
 from upstream.artifacts.types import ArtifactCard
-from upstream.detect import Detection, FileInput, ParseError
+from upstream.detect import Detection, FileInput, ParseError, Screen
 
 _BLOB_RE = re.compile(r"^sha256[-:]([0-9a-f]{64})$")  # an Ollama store blob (as in artifacts.ollama_store)
 
@@ -78,6 +78,7 @@ class ModelFileDetector:
     """Model files met in the tree: what each one really is (header-only, never loaded)."""
 
     id = "model-files"
+    screen = Screen(_SUFFIXES, ("adapter_config.json", "sha256"))
     keywords: tuple[bytes, ...] = ()
     head_only = True
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from upstream.detect import Detection, FileInput
+from upstream.detect import Detection, FileInput, Screen
 from upstream.detect.config_keys import model_detection
 from upstream.detect.config_text import lenient_text
 from upstream.detect.identifiers import MODEL_FILE_SUFFIXES, is_plausible, looks_like_path
@@ -75,6 +75,7 @@ class ModelfileDetector:
     """The base model (FROM) of an Ollama Modelfile, and its ADAPTER lines."""
 
     id = "ollama-modelfile"
+    screen = Screen(frozenset({".modelfile"}), ("modelfile",))
     keywords: tuple[bytes, ...] = (b"FROM", b"from", b"From")
 
     def wants(self, path: str, name: str, suffix: str) -> bool:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from upstream.detect import Detection, FileInput, ParseError
+from upstream.detect import Detection, FileInput, ParseError, Screen
 from upstream.detect.python_code import analyze_tree, parse
 from upstream.detect.python_prefilter import worth_parsing
 from upstream.models import Related
@@ -190,6 +190,7 @@ class NotebookDetector:
     """Model references in Jupyter notebook code cells (markdown cells as docs)."""
 
     id = "notebook"
+    screen = Screen(frozenset({".ipynb"}))
     keywords: tuple[bytes, ...] = ()
 
     def wants(self, path: str, name: str, suffix: str) -> bool:

@@ -15,7 +15,7 @@ import ast
 import warnings
 from collections.abc import Iterator
 
-from upstream.detect import Detection, FileInput, ParseError
+from upstream.detect import Detection, FileInput, ParseError, Screen
 from upstream.detect.docs import commands
 from upstream.detect.python_facts import collect
 from upstream.detect.python_flow import Flow
@@ -131,6 +131,7 @@ class PythonDetector:
     """Model references in Python source, found by walking its syntax tree."""
 
     id = "python"
+    screen = Screen(SUFFIXES)
     keywords: tuple[bytes, ...] = KEYWORDS
 
     def wants(self, path: str, name: str, suffix: str) -> bool:

@@ -37,6 +37,8 @@ _CALL_WORDS = sorted({
     "vllm serve",
 })
 _CALLS = ahocorasick_rs.BytesAhoCorasick([w.encode() for w in _CALL_WORDS])
+# The import regex only where one of its roots occurs at all (most files): `re` tries `^` at every position.
+_IMPORT_ROOTS = ahocorasick_rs.BytesAhoCorasick(sorted({r.lower().encode() for r in _ROOTS} | {b"langchain"}))
 # String literals that could be model ids, and a family token standing as a word inside one of them
 # (`"meta-llama/Llama-3`, `"gpt-4o`) or a model file name: the tests of identifiers.has_family and
 # is_model_file, on all literals at once.
@@ -50,6 +52,7 @@ _FAMILY_WORD_RE = re.compile(
 def worth_parsing(data: bytes) -> bool:
     """False only when the file certainly holds no model reference the Python detector would report."""
     low = data.lower()
-    if _AI_IMPORT_RE.search(low) or _CALLS.find_matches_as_indexes(low):
+    if _CALLS.find_matches_as_indexes(low) or (_IMPORT_ROOTS.find_matches_as_indexes(low)
+                                               and _AI_IMPORT_RE.search(low)):
         return True
     return bool(_FAMILY_WORD_RE.search(b"\x00".join(_LITERAL_RE.findall(low))))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import TYPE_CHECKING
 
-from upstream.detect import Detection, Detector, FileInput, ParseError
+from upstream.detect import Detection, Detector, FileInput, ParseError, Screen
 from upstream.models import Skipped
 from upstream.redact import redact
 from upstream.sources import Entry
@@ -148,6 +148,32 @@ class _Plan:
     counters: PluginCounters
 
 
+_Want = tuple[Callable[[str, str, str], bool], _Plan]
+
+
+class _Dispatch:
+    """Which detectors to ask about a file: by suffix from a table built as suffixes are met, plus those
+    whose screen admits the name by prefix, plus those without a screen; each asked in registry order."""
+
+    def __init__(self, rows: list[tuple[_Want, Screen | None]]) -> None:
+        self.rows = rows
+        self.prefixes = tuple(sorted({p for _, sc in rows if sc is not None for p in sc.prefixes}))
+        self.by_suffix: dict[str, list[_Want]] = {}
+
+    def candidates(self, name: str, suffix: str) -> list[_Want]:
+        low = name.lower()
+        if self.prefixes and low.startswith(self.prefixes):
+            return [w for w, sc in self.rows if sc is None or sc.admits(low, suffix)]
+        found = self.by_suffix.get(suffix)
+        if found is None:
+            found = self.by_suffix[suffix] = [w for w, sc in self.rows if sc is None or suffix in sc.suffixes]
+        return found
+
+
+def _dispatch(detectors: Sequence[Detector], plans: Sequence[_Plan]) -> _Dispatch:
+    return _Dispatch([((d.wants, p), getattr(d, "screen", None)) for d, p in zip(detectors, plans, strict=True)])
+
+
 def _scan_pairs(pairs: Iterable[tuple[str, str]], detectors: Sequence[Detector], max_bytes: int) -> RunResult:
     """Run the detectors over (relative path, absolute path) pairs in this process."""
     out = RunResult()
@@ -157,13 +183,13 @@ def _scan_pairs(pairs: Iterable[tuple[str, str]], detectors: Sequence[Detector],
     for d in detectors:
         c = out.counters.setdefault(d.id, PluginCounters())
         plans.append(_Plan(d, d.id, bool(getattr(d, "head_only", False)), keywords.slot[d.id], c))
-    wants = [(d.wants, p) for d, p in zip(detectors, plans, strict=True)]
+    candidates = _dispatch(detectors, plans).candidates
     skipped, detections = out.skipped, out.detections
     for path, abspath in pairs:
         name = path[path.rfind("/") + 1:]
         dot = name.rfind(".")
         suffix = name[dot:].lower() if dot > 0 else ""
-        wanting = [p for w, p in wants if w(path, name, suffix)]
+        wanting = [p for w, p in candidates(name, suffix) if w(path, name, suffix)]
         if not wanting:
             continue
         head_only = wanting[0].head_only if len(wanting) == 1 else all(p.head_only for p in wanting)

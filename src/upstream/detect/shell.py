@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from upstream.detect import Detection, FileInput
+from upstream.detect import Detection, FileInput, Screen
 from upstream.detect.config_commands import detect_command_line, split_words
 from upstream.detect.config_dockerfile import scan_dockerfile
 from upstream.detect.config_keys import dedupe
@@ -40,6 +40,8 @@ class ShellDetector:
     """Model references in Dockerfiles and shell commands (vllm serve, ollama pull, ...)."""
 
     id = "shell"
+    screen = Screen(_SCRIPT_SUFFIXES | _WINDOWS_SUFFIXES | _UNIT_SUFFIXES | {".mk", ".dockerfile", ".containerfile"},
+                    (*sorted(_MAKEFILES | _JUSTFILES), "procfile", ".envrc", "dockerfile", "containerfile"))
     keywords: tuple[bytes, ...] = (
         b"model", b"MODEL", b"Model", b"vllm", b"ollama", b"llama", b"huggingface", b"hf ", b"hf.co", b"text-gen",
         b"text-emb", b"mlx_lm", b"sglang", b"lmdeploy", b"LLM", b"llm", b"tune ", b"modelscope", b"lms ",
