@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from upstream import __version__
-from upstream.commands import COMMANDS, EXIT_INTERNAL, EXIT_OK, EXIT_USAGE
+from upstream.commands import EXIT_INTERNAL, EXIT_OK, EXIT_USAGE, NAMES, all_commands, command
 from upstream.errors import UpstreamError, UsageError
 
 
@@ -22,21 +22,27 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(message, hint=f"see '{self.prog} --help'")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; when `argv` names a command, only that command's module is imported and registered."""
     parser = _Parser(prog="upstream", description="Which AI models your software runs, and whose they are.")
     parser.add_argument("--version", action="version", version=f"upstream {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    for command in COMMANDS:
-        command.register(sub)
+    chosen = _chosen(sys.argv[1:] if argv is None else argv)
+    for module in [command(chosen)] if chosen else all_commands():
+        module.register(sub)
     return parser
+
+
+def _chosen(argv: Sequence[str]) -> str | None:
+    """The command `argv` runs: its first argument, when that is a command's name."""
+    return argv[0] if argv and argv[0] in NAMES else None
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the CLI; returns the exit status instead of exiting, so tests can call it."""
     stdout = stdout or sys.stdout
     stderr = stderr or sys.stderr
-    parser = build_parser()
+    parser = build_parser(argv)
     try:
         args = parser.parse_args(argv)
         if args.command is None:

@@ -1,4 +1,8 @@
-"""Load the embedded knowledge base (importlib.resources), validate it, and version it by content hash."""
+"""Load the embedded knowledge base (importlib.resources), validate it, and version it by content hash.
+
+`load_kb` always parses and validates the YAML. `default_kb` (what a scan uses) reads the pre-validated
+snapshot instead when it was written from exactly these YAML files and this code, and the YAML otherwise.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +15,10 @@ from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from upstream.errors import UpstreamError
+from upstream.kb import snapshot
 from upstream.kb.schema import (
     Benchmark,
     BenchmarksFile,
@@ -31,11 +35,6 @@ from upstream.kb.schema import (
     SourcesFile,
     TransparencyIndex,
 )
-
-try:  # libyaml when present: several times faster, same safe semantics
-    from yaml import CSafeLoader as _Loader
-except ImportError:  # pragma: no cover
-    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 
 class KbError(UpstreamError):
@@ -71,8 +70,14 @@ def _walk(root: Traversable, prefix: str = "") -> Iterator[tuple[str, Traversabl
 
 
 def _parse(name: str, text: str) -> Any:
+    import yaml  # only the YAML path needs it
+
+    try:  # libyaml when present: several times faster, same safe semantics
+        from yaml import CSafeLoader as Loader
+    except ImportError:  # pragma: no cover
+        from yaml import SafeLoader as Loader  # type: ignore[assignment]
     try:
-        return yaml.load(text, Loader=_Loader)
+        return yaml.load(text, Loader=Loader)
     except yaml.YAMLError as exc:
         raise KbError(f"{name}: not valid YAML: {exc}") from None
 
@@ -91,10 +96,28 @@ def data_root() -> Traversable:
     return resources.files("upstream.kb").joinpath("data")
 
 
+def _read_sources(base: Traversable | Path) -> tuple[list[tuple[str, bytes]], str]:
+    """Every YAML file under `base` as (relative name, bytes), and the SHA-256 hex digest over all of them."""
+    digest = hashlib.sha256()
+    files: list[tuple[str, bytes]] = []
+    for name, entry in _walk(base):
+        raw = entry.read_bytes()
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+        files.append((name, raw))
+    return files, digest.hexdigest()
+
+
+def _version(digest: str) -> str:
+    return f"kb-{digest[:12]}"
+
+
 def load_kb(root: Traversable | Path | None = None) -> KnowledgeBase:
     """Read and validate every YAML file under `root` (default: the embedded data)."""
-    base: Traversable = data_root() if root is None else root
-    digest = hashlib.sha256()
+    files, digest = _read_sources(data_root() if root is None else root)
+    return _from_yaml(files, digest)
+
+
+def _from_yaml(files: list[tuple[str, bytes]], digest: str) -> KnowledgeBase:
     sources: dict[str, Source] = {}
     orgs: dict[str, Organisation] = {}
     families: dict[str, Family] = {}
@@ -105,9 +128,7 @@ def load_kb(root: Traversable | Path | None = None) -> KnowledgeBase:
     benchmarks: list[Benchmark] = []
     endpoints = EndpointsFile(endpoints=[])
     names: list[str] = []
-    for name, entry in _walk(base):
-        raw = entry.read_bytes()
-        digest.update(name.encode() + b"\0" + raw + b"\0")
+    for name, raw in files:
         names.append(name)
         doc = _parse(name, raw.decode("utf-8"))
         stem = name.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -135,14 +156,29 @@ def load_kb(root: Traversable | Path | None = None) -> KnowledgeBase:
             raise KbError(f"{name}: unknown knowledge-base file (expected sources, organisations, licences, "
                           "jurisdictions, benchmarks, endpoints or families/*.yaml)")
     return KnowledgeBase(
-        version=f"kb-{digest.hexdigest()[:12]}",
+        version=_version(digest),
         sources=sources, organisations=orgs, families=families, licences=licences,
         measures=tuple(measures), indices=tuple(indices), benchmarks=tuple(benchmarks), endpoints=endpoints,
         files=tuple(names), family_files=family_files,
     )
 
 
+def load_default_kb(use_snapshot: bool = True) -> KnowledgeBase:
+    """The embedded knowledge base: from the pre-validated snapshot when it matches the YAML files and the
+    code byte for byte, else from the YAML with full validation. Same records, same version either way."""
+    files, digest = _read_sources(data_root())
+    fields = snapshot.read_packaged(digest) if use_snapshot else None
+    if fields is not None:
+        return KnowledgeBase(version=_version(digest), **fields)
+    return _from_yaml(files, digest)
+
+
+def sources_digest(root: Traversable | Path | None = None) -> str:
+    """The full SHA-256 hex digest of the YAML files under `root` (default: the embedded data); the version's source."""
+    return _read_sources(data_root() if root is None else root)[1]
+
+
 @lru_cache(maxsize=1)
 def default_kb() -> KnowledgeBase:
     """The embedded knowledge base, loaded once per process."""
-    return load_kb()
+    return load_default_kb()
