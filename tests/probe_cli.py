@@ -1,4 +1,4 @@
-"""Run the upstream CLI with the probe command registered (until commands/__init__.py lists it)."""
+"""Run the upstream CLI the way the probe tests call it (in-process, with their own streams)."""
 
 from __future__ import annotations
 
@@ -7,12 +7,9 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from upstream import cli
-from upstream.commands import COMMANDS, probe
 
 
 def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    if probe not in getattr(cli, "COMMANDS"):  # noqa: B009 - not re-exported by cli
-        setattr(cli, "COMMANDS", [*COMMANDS, probe])  # noqa: B010
     return cli.main(argv, stdout=stdout, stderr=stderr)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,16 +11,7 @@ from golden_support import demo_report
 from report_fixtures import sample_report
 
 from upstream import cli
-from upstream.commands import report_cmd
 from upstream.report.json_report import render_json
-
-
-@pytest.fixture(autouse=True)
-def _registered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """Register the command for these tests until the CLI lists it itself."""
-    if report_cmd not in cli.COMMANDS:
-        monkeypatch.setattr(cli, "COMMANDS", [*cli.COMMANDS, report_cmd])
-    yield
 
 
 def run(*argv: str) -> tuple[int, str, str]:

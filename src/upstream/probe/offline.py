@@ -1,8 +1,9 @@
 """Work on saved data without any endpoint: re-score answers (`probe classify`), compare two runs.
 
 `classify` reads JSONL records `{"prompt", "answer", "language"?, "item"?, "reasoning"?, "label"?}`: the
-language is the prompt's (detected when absent), `item` a suite item id (adds its key facts and markers),
-`label` a human label (answered / refusal / deflection / empty) to check the classifier against.
+language is the prompt's (detected when absent), the prompt's text lets the scorer weigh whether a short answer
+engages it (a record without one is scored on the answer alone), `item` a suite item id (adds its key facts and
+markers), `label` a human label (answered / refusal / deflection / empty) to check the classifier against.
 """
 
 from __future__ import annotations
@@ -49,13 +50,13 @@ def classify_records(lines: Iterable[str], items: dict[str, Item] | None = None)
             if lookup is None:
                 lookup = load_suite("full").by_id()
             item = lookup.get(item_id)
-        prompt = rec.get("prompt") if isinstance(rec.get("prompt"), str) else ""
+        prompt = rec["prompt"] if isinstance(rec.get("prompt"), str) else ""
         lang = rec.get("language") or rec.get("lang")
         if not isinstance(lang, str) or not lang:
             lang = detect_language(prompt) if prompt else "unknown"
         answer, inline = split_reasoning(rec["answer"])
         reasoning = rec.get("reasoning") if isinstance(rec.get("reasoning"), str) else ""
-        lab = score(answer, lang, item, "\n".join(x for x in (reasoning, inline) if x))
+        lab = score(answer, lang, item, "\n".join(x for x in (reasoning, inline) if x), prompt)
         labels = asdict(lab)
         labels.update(non_answer=lab.non_answer, omission=lab.omission, prompt_lang=lang,
                       item_found=item is not None if item_id else None, scorer_version=SCORER_VERSION)

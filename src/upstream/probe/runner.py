@@ -112,7 +112,7 @@ def _result(p: Planned, answer: Answer, seconds: float, attempts: int, cached: b
         reasoning_chars=len(answer.reasoning.strip()), seconds=round(seconds, 3), attempts=attempts, cached=cached)
     if answer.transport != "ok":
         return ItemResult(**common)
-    lab = score(answer.content, p.lang, p.item, answer.reasoning)
+    lab = score(answer.content, p.lang, p.item, answer.reasoning, prompt)
     return ItemResult(
         **common, label=lab.label, non_answer=lab.non_answer, refusal_evidence=list(lab.refusal_evidence),
         deflection_evidence=list(lab.deflection_evidence), partial_refusal=lab.partial_refusal,

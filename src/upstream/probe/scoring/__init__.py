@@ -13,7 +13,7 @@ from upstream.probe.scoring.phrases import GENERIC_MARKERS, find, normalise
 from upstream.probe.scoring.refusal import NON_ANSWER, Label, detect
 from upstream.probe.suite import Item
 
-SCORER_VERSION = "1.0.0"
+SCORER_VERSION = "1.1.0"
 
 __all__ = ["NON_ANSWER", "SCORER_VERSION", "Labels", "score"]
 
@@ -44,9 +44,10 @@ class Labels:
         return self.label == "answered" and self.facts_total > 0 and not self.facts_found
 
 
-def score(answer: str, prompt_lang: str, item: Item | None = None, reasoning: str = "") -> Labels:
-    """Label a visible answer (reasoning removed) to a prompt in `prompt_lang`."""
-    refusal = detect(answer)
+def score(answer: str, prompt_lang: str, item: Item | None = None, reasoning: str = "", prompt: str = "") -> Labels:
+    """Label a visible answer (reasoning removed) to a prompt in `prompt_lang`; `prompt` (its text) adds
+    engagement features to the refusal and deflection detection (`engagement.py`)."""
+    refusal = detect(answer, prompt)
     lang = detect_language(answer) if answer.strip() else "unknown"
     norm = normalise(answer)
     facts = find(norm, item.key_facts, normalised=True) if item is not None else []
