@@ -85,3 +85,15 @@ def test_internal_error_exits_4_with_a_trace(monkeypatch: pytest.MonkeyPatch) ->
 def test_python_dash_m_and_version() -> None:
     proc = subprocess.run([sys.executable, "-m", "upstream", "--version"], capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.startswith("upstream ")
+
+
+@pytest.mark.parametrize("to_file", [False, True])
+def test_a_scan_process_exits_with_its_status_and_all_of_its_output(tmp_path: Path, to_file: bool) -> None:
+    """`scan` ends its process without the interpreter's teardown: nothing it wrote may be lost."""
+    out = tmp_path / "report.json"
+    argv = [sys.executable, "-m", "upstream", "scan", str(DEMO), "-f", "json", *(["-o", str(out)] if to_file else [])]
+    proc = subprocess.run(argv, capture_output=True, text=True)
+    assert proc.returncode == 1  # the demo's own policy fails
+    report = json.loads(out.read_text(encoding="utf-8") if to_file else proc.stdout)
+    assert len(report["inventory"]) >= 4 and report["policy"]["decision"] == "fail"
+    assert "model(s) in use" in proc.stderr and "policy FAILED" in proc.stderr

@@ -1,5 +1,5 @@
 """`python -m upstream`."""
 
-from upstream.cli import main
+from upstream.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -7,6 +7,7 @@ Exit status: 0 pass, 1 policy failed, 2 usage or configuration error, 3 incomple
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -61,3 +62,23 @@ def main(argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr
         stderr.write("upstream: internal error (this is a bug; please report it with the trace below)\n")
         stderr.write(traceback.format_exc())
         return EXIT_INTERNAL
+
+
+# Commands whose process may end without the interpreter's teardown once their output is flushed: tearing
+# down a scan's few hundred modules, compiled patterns and syntax trees costs 50-80 ms of wall time for
+# nothing. Commands holding stores, servers or temporary files always exit the normal way.
+_FAST_EXIT = frozenset({"scan"})
+
+
+def entry() -> None:
+    """The console script and `python -m upstream`: run, then exit with the status."""
+    status = main()
+    if _chosen(sys.argv[1:]) in _FAST_EXIT:
+        try:
+            sys.stdout.flush()
+            sys.stderr.flush()
+        except (BrokenPipeError, ValueError):
+            pass
+        else:
+            os._exit(status)
+    raise SystemExit(status)

@@ -47,9 +47,11 @@ class _Later:
             from upstream.policy import find_policy
 
             self.policy = find_policy(cfg.root, cfg.policy, cfg.profile)
-        # the later stages' imports, made while the workers scan
-        import upstream.endpoints
+        # the later stages' imports and tables, made while the workers scan
         import upstream.inventory  # noqa: F401
+        from upstream.endpoints import table
+
+        table()
 
         if cfg.resolve:
             from upstream.kb.loader import default_kb

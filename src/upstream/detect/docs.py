@@ -122,6 +122,8 @@ _TRIGGER_FAMILIES = tuple(sorted({t.lower() for t in FAMILY_TOKENS}))
 _TRIGGER = ahocorasick_rs.AhoCorasick([*_TRIGGER_WORDS, *_TRIGGER_FAMILIES])
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
 _ALNUM = _LETTERS | frozenset("0123456789")
+_TOKEN_PUNCT = frozenset("_.:/@-")  # with letters and digits, what `_TOKEN` takes into a token
+_SHAPE_CHARS = ":/._-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,7 +284,8 @@ def _triggered(lines: list[str], start: int) -> Iterator[int]:
     for idx, at, end in _TRIGGER.find_matches_as_indexes(text, overlapping=True):
         if at < pos:
             continue  # a further trigger on a line already yielded
-        if idx >= words and ((at and text[at - 1] in _ALNUM) or (end < len(text) and text[end] in _LETTERS)):
+        if idx >= words and ((at and text[at - 1] in _ALNUM) or (end < len(text) and text[end] in _LETTERS)
+                             or not _shaped(text, at, end)):
             continue
         line += text.count("\n", pos, at)
         yield line
@@ -291,6 +294,19 @@ def _triggered(lines: list[str], start: int) -> Iterator[int]:
             return
         pos = nl + 1
         line += 1
+
+
+def _shaped(text: str, at: int, end: int) -> bool:
+    """Whether the token around text[at:end] has a digit or one of `:/._-`: a bare family word in prose
+    ("the GPT partition table", "Llama support") is never a concrete id, so its line needs no look."""
+    left = at
+    while left and (text[left - 1].isalnum() or text[left - 1] in _TOKEN_PUNCT):
+        left -= 1
+    right = end
+    while right < len(text) and (text[right].isalnum() or text[right] in _TOKEN_PUNCT):
+        right += 1
+    token = text[left:right]
+    return any(c in token for c in _SHAPE_CHARS) or any(c.isdigit() for c in token)
 
 
 def _rank(m: _Mention) -> int:
