@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 BINARY_PROBE = 8192
 HEAD_BYTES = 1 << 16
-BATCH = 384
+BATCH = 1024
 PARALLEL_THRESHOLD = 1500
 
 Matcher = Callable[[bytes], bool]

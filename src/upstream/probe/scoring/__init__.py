@@ -13,7 +13,7 @@ from upstream.probe.scoring.phrases import GENERIC_MARKERS, find, normalise
 from upstream.probe.scoring.refusal import NON_ANSWER, Label, detect
 from upstream.probe.suite import Item
 
-SCORER_VERSION = "1.1.0"
+SCORER_VERSION = "1.2.0"
 
 __all__ = ["NON_ANSWER", "SCORER_VERSION", "Labels", "score"]
 
