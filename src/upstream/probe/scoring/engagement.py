@@ -234,7 +234,7 @@ def prompt_terms(prompt: str) -> PromptTerms:
     low = prompt.replace("’", "'").lower()
     numbers = frozenset(_DIGITS.findall(prompt))
     return PromptTerms(
-        low, frozenset(stem(w) for w in _TOKEN.findall(low) if not w.isdigit()), frozenset(_HAN.findall(prompt)),
+        low, frozenset(word_stem(w) for w in _TOKEN.findall(low) if not w.isdigit()), frozenset(_HAN.findall(prompt)),
         numbers,
         quoted_refusal=_TASK.search(low) is not None and _PROMPT_NEG.search(low) is not None,
         yes_no=_YES_NO.search(low.strip()) is not None, quantity=_QUANTITY.search(low) is not None,
