@@ -14,37 +14,16 @@ from typing import Any
 
 from upstream.errors import ConfigError
 from upstream.models import MeasuredRun, Measurement, ProbeExample
+from upstream.probe.doc_values import MAX_EXAMPLES, count, cut, number, text
 
-ANSWER_CHARS = 600
-MAX_EXAMPLES = 6
-_ID_CHARS = 200
 _HINT = "write one with 'upstream probe --endpoint URL --model NAME --capability quick -f json -o run.json'"
-
-
-def _str(value: Any, limit: int = _ID_CHARS) -> str:
-    return str(value)[:limit] if value is not None else ""
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN
-        return None
-    return round(float(value), 4)
-
-
-def _count(value: Any) -> int:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0 else 0
-
-
-def _cut(text: str, limit: int = ANSWER_CHARS) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _rate(rate: Any, scope: str) -> Measurement | None:
     if not isinstance(rate, Mapping):
         return None
-    return Measurement(metric="pass_at_1", scope=scope, value=_num(rate.get("value")), low=_num(rate.get("low")),
-                       high=_num(rate.get("high")), n=_count(rate.get("n")),
+    return Measurement(metric="pass_at_1", scope=scope, value=number(rate.get("value")), low=number(rate.get("low")),
+                       high=number(rate.get("high")), n=count(rate.get("n")),
                        insufficient=bool(rate.get("insufficient")))
 
 
@@ -53,11 +32,11 @@ def metrics(summary: Mapping[str, Any]) -> list[Measurement]:
     out = [_rate(summary.get("pass_at_1"), "all")]
     levels = summary.get("by_difficulty")
     if isinstance(levels, Mapping):
-        out += [_rate(rate, _str(level, 40)) for level, rate in levels.items()]
+        out += [_rate(rate, text(level, 40)) for level, rate in levels.items()]
     for entry in summary.get("pass_at_k") or []:
-        if isinstance(entry, Mapping) and _count(entry.get("k")) > 1:
-            value = _num(entry.get("value"))
-            out.append(Measurement(metric=f"pass_at_{_count(entry['k'])}", value=value, n=_count(entry.get("n")),
+        if isinstance(entry, Mapping) and count(entry.get("k")) > 1:
+            value = number(entry.get("value"))
+            out.append(Measurement(metric=f"pass_at_{count(entry['k'])}", value=value, n=count(entry.get("n")),
                                    insufficient=value is None))
     return [m for m in out if m is not None]
 
@@ -95,15 +74,15 @@ def examples(results: list[Any], suite_id: str = "") -> list[ProbeExample]:
     prompts = _prompts(suite_id) if chosen else {}
     out = []
     for r in chosen:
-        prompt = prompts.get(_str(r.get("task")), "")
+        prompt = prompts.get(text(r.get("task")), "")
         if prompt and hashlib.sha256(prompt.encode()).hexdigest()[:16] != r.get("prompt_sha"):
             prompt = ""
         code = r.get("code") if isinstance(r.get("code"), str) and r.get("code") else r.get("answer")
         note = r.get("sandbox_detail") or r.get("extraction_note") or r.get("detail")
         out.append(ProbeExample(
-            item=_str(r.get("task")), topic=_str(r.get("difficulty"), 40), role="task", lang="python",
-            label="passed" if r.get("status") == "passed" else "failed", prompt=_cut(prompt, 400),
-            answer=_cut(str(code or "")), note=_cut(str(note), 200) if note else None))
+            item=text(r.get("task")), topic=text(r.get("difficulty"), 40), role="task", lang="python",
+            label="passed" if r.get("status") == "passed" else "failed", prompt=cut(prompt, 400),
+            answer=cut(str(code or "")), note=cut(str(note), 200) if note else None))
     return out
 
 
@@ -122,12 +101,12 @@ def measured_run(doc: Mapping[str, Any], source: str) -> MeasuredRun:
                           "was it cut short?", hint=_HINT)
     served = fp.get("served_models")
     results = doc.get("results")
-    suite_id, suite_hash = _str(fp.get("suite")), _str(fp.get("suite_hash"), 100)
+    suite_id, suite_hash = text(fp.get("suite")), text(fp.get("suite_hash"), 100)
     return MeasuredRun(
-        kind="capability", source=source, endpoint=_str(fp.get("endpoint"), 500) or None, model=_str(fp["model"]),
-        served_models=[_str(s) for s in served if isinstance(s, str)][:20] if isinstance(served, list) else [],
-        suite=suite_id or "unknown", suite_version=_str(fp.get("suite_version"), 40) or None,
-        suite_hash=suite_hash or None, date=_str(fp.get("date"), 40) or None,
+        kind="capability", source=source, endpoint=text(fp.get("endpoint"), 500) or None, model=text(fp["model"]),
+        served_models=[text(s) for s in served if isinstance(s, str)][:20] if isinstance(served, list) else [],
+        suite=suite_id or "unknown", suite_version=text(fp.get("suite_version"), 40) or None,
+        suite_hash=suite_hash or None, date=text(fp.get("date"), 40) or None,
         complete=doc.get("complete") is not False, metrics=metrics(summary),
         examples=examples(results if isinstance(results, list) else [], suite_id),
     )

@@ -20,16 +20,13 @@ from upstream.errors import ConfigError
 from upstream.models import InventoryItem, MeasuredRun, Measurement, ProbeExample, Report
 from upstream.policy.probes import RATE_METRICS
 from upstream.probe.attach_match import Unmatched, match_runs
+from upstream.probe.doc_values import MAX_EXAMPLES, count, cut, number, text
 
 if TYPE_CHECKING:
     from upstream.policy.config import Policy
 
 MAX_BYTES = 256 << 20
 """A saved run larger than this is refused (a full suite with several samples stays far below)"""
-ANSWER_CHARS = 600
-"""Example answers are cut to this many characters"""
-_MAX_EXAMPLES = 6
-_ID_CHARS = 200
 _HINT = "write one with 'upstream probe --endpoint URL --model NAME -f json -o run.json'"
 
 
@@ -113,25 +110,11 @@ def _capability(doc: Mapping[str, Any], source: str) -> MeasuredRun:
 # --------------------------------------------------------------------------- behaviour documents
 
 
-def _str(value: Any, limit: int = _ID_CHARS) -> str:
-    return str(value)[:limit] if value is not None else ""
-
-
-def _num(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value != value:  # NaN
-        return None
-    return round(float(value), 4)
-
-
-def _count(value: Any) -> int:
-    return int(value) if isinstance(value, int | float) and not isinstance(value, bool) and value >= 0 else 0
-
-
 def _rate(metric: str, rate: Any, lang: str, scope: str = "all") -> Measurement | None:
     if not isinstance(rate, Mapping):
         return None
-    return Measurement(metric=metric, lang=lang, scope=scope, value=_num(rate.get("value")),
-                       low=_num(rate.get("low")), high=_num(rate.get("high")), n=_count(rate.get("n")),
+    return Measurement(metric=metric, lang=lang, scope=scope, value=number(rate.get("value")),
+                       low=number(rate.get("low")), high=number(rate.get("high")), n=count(rate.get("n")),
                        insufficient=bool(rate.get("insufficient")))
 
 
@@ -144,22 +127,22 @@ def behaviour_metrics(summary: Mapping[str, Any]) -> list[Measurement]:
     """China-topic rates per language, over-refusal, per-topic non-answer rates, and the paired indices."""
     out: list[Measurement | None] = []
     for cell in _cells(summary, "roles"):
-        lang = _str(cell.get("lang", "*"), 40)
+        lang = text(cell.get("lang", "*"), 40)
         if cell.get("role") == "target":
             out += [_rate(name, cell.get(name), lang) for name in RATE_METRICS]
         elif cell.get("role") == "over-refusal":
             out.append(_rate("over_refusal", cell.get("non_answer"), lang))
     for cell in _cells(summary, "topics"):
         if cell.get("role") == "target" and cell.get("topic") not in (None, "*"):
-            out.append(_rate("non_answer", cell.get("non_answer"), _str(cell.get("lang", "*"), 40),
-                             _str(cell["topic"])))
+            out.append(_rate("non_answer", cell.get("non_answer"), text(cell.get("lang", "*"), 40),
+                             text(cell["topic"])))
     for key in ("sci", "language_gap"):
         for idx in _cells(summary, key):
             if idx.get("name") != key:
                 continue
-            out.append(Measurement(metric=key, lang=_str(idx.get("lang", "*"), 40), scope=_str(idx.get("scope", "all")),
-                                   value=_num(idx.get("estimate")), low=_num(idx.get("low")),
-                                   high=_num(idx.get("high")), n=_count(idx.get("n")),
+            out.append(Measurement(metric=key, lang=text(idx.get("lang", "*"), 40), scope=text(idx.get("scope", "all")),
+                                   value=number(idx.get("estimate")), low=number(idx.get("low")),
+                                   high=number(idx.get("high")), n=count(idx.get("n")),
                                    insufficient=bool(idx.get("insufficient"))))
     return [m for m in out if m is not None]
 
@@ -173,21 +156,16 @@ def behaviour_run(doc: Mapping[str, Any], source: str) -> MeasuredRun:
     served = fp.get("served_models")
     results = doc.get("results")
     return MeasuredRun(
-        kind="behaviour", source=source, endpoint=_str(fp.get("endpoint"), 500) or None, model=_str(fp["model"]),
-        served_models=[_str(s) for s in served if isinstance(s, str)][:20] if isinstance(served, list) else [],
-        suite=_str(fp.get("suite")) or "unknown", suite_version=_str(fp.get("suite_version"), 40) or None,
-        suite_hash=_str(fp.get("suite_hash"), 100) or None, date=_str(fp.get("date"), 40) or None,
+        kind="behaviour", source=source, endpoint=text(fp.get("endpoint"), 500) or None, model=text(fp["model"]),
+        served_models=[text(s) for s in served if isinstance(s, str)][:20] if isinstance(served, list) else [],
+        suite=text(fp.get("suite")) or "unknown", suite_version=text(fp.get("suite_version"), 40) or None,
+        suite_hash=text(fp.get("suite_hash"), 100) or None, date=text(fp.get("date"), 40) or None,
         complete=doc.get("complete") is not False, metrics=behaviour_metrics(summary),
-        examples=examples(results if isinstance(results, list) else [], _str(fp.get("suite"))),
+        examples=examples(results if isinstance(results, list) else [], text(fp.get("suite"))),
     )
 
 
 # --------------------------------------------------------------------------- examples
-
-
-def _cut(text: str, limit: int = ANSWER_CHARS) -> str:
-    text = text.strip()
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _prompts(suite_id: str) -> dict[str, Any] | None:
@@ -209,7 +187,7 @@ def _prompt(items: dict[str, Any] | None, r: Mapping[str, Any]) -> str:
     text = item.prompt(str(r.get("lang"))) if item is not None else None
     if not text or hashlib.sha256(text.encode()).hexdigest()[:16] != r.get("prompt_sha"):
         return ""  # not the prompt the run sent (another suite version)
-    return _cut(str(text), 400)
+    return cut(str(text), 400)
 
 
 def _pick(rows: list[Mapping[str, Any]], limit: int) -> list[Mapping[str, Any]]:
@@ -232,9 +210,9 @@ def _note(r: Mapping[str, Any]) -> str | None:
     evidence = [str(x) for x in (r.get("refusal_evidence") or []) + (r.get("deflection_evidence") or [])
                 if isinstance(x, str)]
     if evidence:
-        return "cue: " + ", ".join(_cut(x, 80) for x in evidence[:3])
+        return "cue: " + ", ".join(cut(x, 80) for x in evidence[:3])
     if r.get("mirrors"):
-        return f"matched control for {_str(r['mirrors'])}"
+        return f"matched control for {text(r['mirrors'])}"
     return None
 
 
@@ -251,11 +229,11 @@ def examples(results: list[Any], suite_id: str = "") -> list[ProbeExample]:
     refused_ids = {r.get("item") for r in refused}
     mirrors = [r for r in ok if r.get("role") == "mirror" and r.get("label") == "answered"]
     mirrors.sort(key=lambda r: r.get("mirrors") not in refused_ids)
-    chosen = (refused + said + mirrors[:1])[:_MAX_EXAMPLES]
+    chosen = (refused + said + mirrors[:1])[:MAX_EXAMPLES]
     items = _prompts(suite_id) if chosen else None
-    return [ProbeExample(item=_str(r.get("item")), topic=_str(r.get("topic")), role=_str(r.get("role"), 40),
-                         lang=_str(r.get("lang"), 40), label=_str(r.get("label"), 40) or None,
-                         prompt=_prompt(items, r), answer=_cut(str(r["answer"])), note=_note(r))
+    return [ProbeExample(item=text(r.get("item")), topic=text(r.get("topic")), role=text(r.get("role"), 40),
+                         lang=text(r.get("lang"), 40), label=text(r.get("label"), 40) or None,
+                         prompt=_prompt(items, r), answer=cut(str(r["answer"])), note=_note(r))
             for r in chosen]
 
 
