@@ -29,7 +29,7 @@ from upstream.errors import ConfigError
 from upstream.probe import fingerprint
 from upstream.probe.client import ChatClient, chat_url, is_local, public_url
 from upstream.probe.results import Fingerprint
-from upstream.probe.runner import _answer, _Sender, decoding
+from upstream.probe.runner import Sender, answer_of, decoding
 from upstream.probe.stats import MIN_N
 from upstream.probe.store import Store, request_key
 from upstream.probe.transport import Answer
@@ -156,7 +156,7 @@ async def run_capability(settings: CapabilitySettings, suite: CapabilitySuite, s
     found = store.get_meta(meta_key)
     client = ChatClient(settings.endpoint, api_key=api_key, concurrency=settings.concurrency,
                         timeout=settings.timeout, retries=settings.retries, key_header=settings.key_header)
-    sender = _Sender(client, store, endpoint, len(jobs), len(jobs) - len(missing), None)
+    sender = Sender(client, store, endpoint, len(jobs), len(jobs) - len(missing), None)
     workers = max(1, settings.workers or os.cpu_count() or 1)
     loop = asyncio.get_running_loop()
     done = [0, 0]  # judged, not scored
@@ -177,7 +177,7 @@ async def run_capability(settings: CapabilitySettings, suite: CapabilitySuite, s
         async def one(j: Planned) -> TaskResult:
             if j.key in have:
                 st = have[j.key]
-                answer, seconds, attempts, cached = _answer(st), st.seconds, st.attempts, True
+                answer, seconds, attempts, cached = answer_of(st), st.seconds, st.attempts, True
             else:
                 answer, ex = await sender.send(j.payload, j.key)
                 seconds, attempts, cached = ex.seconds, ex.attempts, False

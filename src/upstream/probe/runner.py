@@ -121,11 +121,12 @@ def _result(p: Planned, answer: Answer, seconds: float, attempts: int, cached: b
         answer_lang=lab.answer_lang, lang_mismatch=lab.lang_mismatch)
 
 
-def _answer(x: Exchange | Stored) -> Answer:
+def answer_of(x: Exchange | Stored) -> Answer:
+    """The classified answer of a fresh exchange or a stored one."""
     return classify(x.status, x.body, x.raw, getattr(x, "error", None))
 
 
-class _Sender:
+class Sender:
     """Sends missing requests, stores final answers, stops early when the endpoint rejects everything."""
 
     def __init__(self, client: ChatClient, store: Store, endpoint: str, total: int, cached: int,
@@ -142,7 +143,7 @@ class _Sender:
         body = canonical(payload)
         ex = await self.client.chat(body.encode())
         self.sent += 1
-        answer = _answer(ex)
+        answer = answer_of(ex)
         if answer.transport != "infra_error":
             self.store.put(key, self.endpoint, str(payload.get("model", "")), body, ex.status, ex.text, ex.seconds,
                            ex.attempts)
@@ -162,7 +163,7 @@ class _Sender:
         return answer, ex
 
 
-async def _send_all(sender: _Sender, jobs: list[tuple[dict[str, Any], str]],
+async def _send_all(sender: Sender, jobs: list[tuple[dict[str, Any], str]],
                     finish: Callable[[int, Answer, Exchange], T],
                     first: Callable[[], Awaitable[None]] | None = None) -> list[T]:
     """Send every job from `concurrency` workers; `finish(index, answer, exchange)` runs for each answer in the
@@ -232,12 +233,12 @@ async def _judge(results: list[ItemResult], planned: dict[tuple[str, str, int], 
         async with ChatClient(judge.endpoint, api_key=judge_key, concurrency=settings.concurrency,
                               timeout=settings.timeout, retries=settings.retries,
                               key_header=settings.key_header) as client:
-            sender = _Sender(client, store, endpoint, len(jobs), 0, None)
+            sender = Sender(client, store, endpoint, len(jobs), 0, None)
             missing = [(payload, key) for _, payload, key in jobs if key not in have]
             answers = await _send_all(sender, missing, lambda _i, a, _ex: a)
             fresh = dict(zip((k for _, k in missing), answers, strict=True))
         for rid, _, key in jobs:
-            answer = _answer(have[key]) if key in have else fresh[key]
+            answer = answer_of(have[key]) if key in have else fresh[key]
             verdict = parse_verdict(judge, answer.content) if answer.transport == "ok" else JudgeVerdict(
                 judge=judge.name, label=None, coarse=None, error=answer.detail or answer.transport)
             verdicts.setdefault(rid, []).append(verdict)
@@ -258,7 +259,7 @@ async def run_probe(settings: ProbeSettings, suite: Suite, store: Store, *, api_
     found = store.get_meta(meta_key)
     client = ChatClient(settings.endpoint, api_key=api_key, concurrency=settings.concurrency,
                         timeout=settings.timeout, retries=settings.retries, key_header=settings.key_header)
-    sender = _Sender(client, store, endpoint, len(jobs), len(jobs) - len(missing), progress)
+    sender = Sender(client, store, endpoint, len(jobs), len(jobs) - len(missing), progress)
     fresh_list: list[tuple[ItemResult, str | None]] = []
     if found is None or missing:  # a fully stored run opens no connection at all
         async def look() -> None:  # on one of the workers, beside the first requests
@@ -275,7 +276,7 @@ async def run_probe(settings: ProbeSettings, suite: Suite, store: Store, *, api_
     for j in jobs:
         if j.key in have:
             st = have[j.key]
-            answer = _answer(st)
+            answer = answer_of(st)
             results.append(_result(j, answer, st.seconds, st.attempts, cached=True))
             fp_id = answer.system_fingerprint
         else:
