@@ -18,18 +18,13 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from live_server import HAVE_LLAMA, MODELS_DIR, REQUIRE
-from live_server import die_with_parent as _die_with_parent
-from live_server import free_port as _free_port
-from live_server import wait_ready as _wait
+from live_server import HAVE_LLAMA, REQUIRE, llama_server, require_models
 from probe_cli import main
 
 if not HAVE_LLAMA and not REQUIRE:
@@ -38,7 +33,7 @@ if not HAVE_LLAMA and not REQUIRE:
 
 QWEN, SMOL = "qwen2.5-coder-1.5b", "smollm2-135m"
 MODELS = {QWEN: "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf", SMOL: "SmolLM2-135M-Instruct.Q4_1.gguf"}
-THREADS = "2"  # one server at a time, both cores: faster than two single-threaded servers side by side
+THREADS = 2  # one server at a time, both cores: faster than two single-threaded servers side by side
 DECODING = ["--temperature", "0", "--max-tokens", "384", "--param", "repeat_penalty=1.0", "--param", "top_k=1",
             "--param", "top_p=1.0", "--seed", "0"]
 
@@ -69,31 +64,14 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def runs(store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Run]]:
-    assert HAVE_LLAMA, "UPSTREAM_REQUIRE_LIVE is set but llama_cpp is missing: pip install 'llama-cpp-python[server]'"
-    missing = [f for f in MODELS.values() if not (MODELS_DIR / f).is_file()]
-    assert not missing, f"missing test models in {MODELS_DIR}: {missing}; run ../shared/models/fetch-test-models"
+    require_models(*MODELS.values())
     logs = tmp_path_factory.mktemp("llama-logs")
     out: dict[str, Run] = {}
     for alias, file in MODELS.items():
-        port = _free_port()
-        url = f"http://127.0.0.1:{port}/v1"
-        with open(logs / f"{alias}.log", "wb") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "llama_cpp.server", "--model", str(MODELS_DIR / file), "--model_alias", alias,
-                 "--host", "127.0.0.1", "--port", str(port), "--n_threads", THREADS, "--n_threads_batch", THREADS,
-                 "--n_ctx", "2048", "--verbose", "false"], stdout=log, stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None)
-            try:
-                _wait(url, proc)
-                started = time.monotonic()
-                code, doc, err = _capability(url, alias, store)
-                out[alias] = Run(code, doc, err, url, time.monotonic() - started)
-            finally:
-                proc.terminate()
-                try:
-                    proc.wait(20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
+        with llama_server(file, alias, logs / f"{alias}.log", threads=THREADS, n_ctx=2048) as server:
+            started = time.monotonic()
+            code, doc, err = _capability(server.url, alias, store)
+            out[alias] = Run(code, doc, err, server.url, time.monotonic() - started)
     yield out
 
 

@@ -29,17 +29,12 @@ from __future__ import annotations
 
 import io
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from live_server import HAVE_LLAMA, MODELS_DIR, REQUIRE
-from live_server import die_with_parent as _die_with_parent
-from live_server import free_port as _free_port
-from live_server import wait_ready as _wait
+from live_server import HAVE_LLAMA, REQUIRE, llama_server, require_models
 from probe_cli import main
 from probe_server import Reply, Request, ScriptedServer, chat_reply
 
@@ -90,27 +85,10 @@ def _suite(records: list[dict[str, Any]], path: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def judge_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    assert HAVE_LLAMA, "UPSTREAM_REQUIRE_LIVE is set but llama_cpp is missing: pip install 'llama-cpp-python[server]'"
-    assert (MODELS_DIR / JUDGE_FILE).is_file(), \
-        f"missing test model in {MODELS_DIR}: {JUDGE_FILE}; run ../shared/models/fetch-test-models"
-    port = _free_port()
-    log = open(tmp_path_factory.mktemp("llama-logs") / "judge.log", "wb")  # noqa: SIM115 - lives with the server
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(MODELS_DIR / JUDGE_FILE), "--model_alias", JUDGE,
-         "--host", "127.0.0.1", "--port", str(port), "--n_threads", "2", "--n_threads_batch", "2",
-         "--n_ctx", "4096", "--verbose", "false"], stdout=log, stderr=subprocess.STDOUT,
-        preexec_fn=_die_with_parent if sys.platform == "linux" else None)
-    try:
-        url = f"http://127.0.0.1:{port}/v1"
-        _wait(url, proc)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+    require_models(JUDGE_FILE)
+    log = tmp_path_factory.mktemp("llama-logs") / "judge.log"
+    with llama_server(JUDGE_FILE, JUDGE, log, threads=2, n_ctx=4096) as server:
+        yield server.url
 
 
 @pytest.fixture(scope="module")

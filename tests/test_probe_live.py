@@ -16,20 +16,16 @@ and UPSTREAM_REQUIRE_LIVE is unset; with UPSTREAM_REQUIRE_LIVE=1 (CI) a missing 
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
-import subprocess
-import sys
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
 import pytest
-from live_server import HAVE_LLAMA, MODELS_DIR, REQUIRE
-from live_server import die_with_parent as _die_with_parent
-from live_server import free_port as _free_port
-from live_server import wait_ready as _wait
+from live_server import HAVE_LLAMA, REQUIRE, llama_server, require_models
 from probe_cli import main
 
 if not HAVE_LLAMA and not REQUIRE:
@@ -46,33 +42,14 @@ NEUTRAL = "neutral-china.direct.01"
 
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
-    assert HAVE_LLAMA, "UPSTREAM_REQUIRE_LIVE is set but llama_cpp is missing: pip install 'llama-cpp-python[server]'"
-    missing = [f for f in MODELS.values() if not (MODELS_DIR / f).is_file()]
-    assert not missing, f"missing test models in {MODELS_DIR}: {missing}; run ../shared/models/fetch-test-models"
+    require_models(*MODELS.values())
     logs = tmp_path_factory.mktemp("llama-logs")
-    procs: list[subprocess.Popen[bytes]] = []
-    urls: dict[str, str] = {}
-    try:
-        for alias, file in MODELS.items():
-            port = _free_port()
-            log = open(logs / f"{alias}.log", "wb")  # noqa: SIM115 - lives as long as the server
-            procs.append(subprocess.Popen(
-                [sys.executable, "-m", "llama_cpp.server", "--model", str(MODELS_DIR / file), "--model_alias", alias,
-                 "--host", "127.0.0.1", "--port", str(port), "--n_threads", "1", "--n_threads_batch", "1",
-                 "--n_ctx", "2048", "--verbose", "false"], stdout=log, stderr=subprocess.STDOUT,
-                preexec_fn=_die_with_parent if sys.platform == "linux" else None))
-            urls[alias] = f"http://127.0.0.1:{port}/v1"
-        for (_alias, url), proc in zip(urls.items(), procs, strict=True):
-            _wait(url, proc)
-        yield urls
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            try:
-                proc.wait(20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with contextlib.ExitStack() as stack:  # both servers load at once, one thread each
+        servers = {alias: stack.enter_context(llama_server(file, alias, logs / f"{alias}.log", threads=1, n_ctx=2048,
+                                                           wait=False)) for alias, file in MODELS.items()}
+        for server in servers.values():
+            server.ready()
+        yield {alias: server.url for alias, server in servers.items()}
 
 
 def _probe(url: str, model: str, store: Path) -> tuple[int, dict[str, Any], str]:
