@@ -108,7 +108,7 @@ def stages(tree: Path) -> None:
     import tempfile
 
     from upstream.detect import FileInput
-    from upstream.detect.runner import KeywordIndex, PluginCounters, _dispatch, _Plan
+    from upstream.detect.runner import KeywordIndex, wanting
     from upstream.registry import detectors
     from upstream.sources import WalkResult, walk
 
@@ -138,7 +138,7 @@ def stages(tree: Path) -> None:
     entries = list(walk(str(tree), WalkResult()))
     rows: list[tuple[str, float]] = [("walk", best(lambda: list(walk(str(tree), WalkResult()))))]
     wanted: list[list[Any]] = []
-    candidates = _dispatch(dets, [_Plan(d, d.id, False, -1, PluginCounters()) for d in dets]).candidates
+    asked_for = wanting(dets)
 
     def wants() -> None:  # as the runner asks: only the detectors whose screen admits the file
         wanted.clear()
@@ -146,7 +146,7 @@ def stages(tree: Path) -> None:
             name = path.rsplit("/", 1)[-1]
             dot = name.rfind(".")
             suffix = name[dot:].lower() if dot > 0 else ""
-            wanted.append([p.det for w, p in candidates(name, suffix) if w(path, name, suffix)])
+            wanted.append(asked_for(path, name, suffix))
 
     rows.append(("wants (which detectors look at each file)", best(wants)))
     datas: list[bytes] = []

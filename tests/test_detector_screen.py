@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from upstream.detect import Screen
-from upstream.detect.runner import PluginCounters, _dispatch, _Plan
+from upstream.detect.runner import wanting
 from upstream.registry import detectors
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,14 +53,13 @@ def _split(path: str) -> tuple[str, str]:
 @pytest.mark.parametrize("detector_ids", [None, ("docs", "shell"), ("python",)])
 def test_screens_pick_exactly_the_detectors_that_want_a_file(detector_ids: tuple[str, ...] | None) -> None:
     dets = detectors(detector_ids)
-    plans = [_Plan(d, d.id, False, -1, PluginCounters()) for d in dets]
-    candidates = _dispatch(dets, plans).candidates
+    asked_for = wanting(dets)
     paths = _corpus()
     assert len(paths) > 1500
     wrong = []
     for path in paths:
         name, suffix = _split(path)
-        asked = [p.id for w, p in candidates(name, suffix) if w(path, name, suffix)]
+        asked = [d.id for d in asked_for(path, name, suffix)]
         every = [d.id for d in dets if d.wants(path, name, suffix)]
         if asked != every:
             wrong.append((path, asked, every))
@@ -73,18 +72,21 @@ def test_every_built_in_detector_declares_a_screen() -> None:
 
 
 def test_a_detector_without_a_screen_is_asked_about_every_file() -> None:
+    asked: list[str] = []
+
     class Anything:
         id = "anything"
         keywords: tuple[bytes, ...] = ()
 
         def wants(self, path: str, name: str, suffix: str) -> bool:
+            asked.append(name)
             return name.endswith("q")
 
         def detect(self, file: object) -> list[object]:
             return []
 
     dets = [*detectors(("python",)), Anything()]
-    plans = [_Plan(d, d.id, False, -1, PluginCounters()) for d in dets]
-    candidates = _dispatch(dets, plans).candidates  # type: ignore[arg-type]
-    assert [p.id for _, p in candidates("weird.q", ".q")] == ["anything"]
-    assert [p.id for _, p in candidates("a.py", ".py")] == ["python", "anything"]
+    asked_for = wanting(dets)  # type: ignore[arg-type]
+    assert [d.id for d in asked_for("weird.q", "weird.q", ".q")] == ["anything"]
+    assert [d.id for d in asked_for("a.py", "a.py", ".py")] == ["python"]
+    assert asked == ["weird.q", "a.py"]  # asked about the .py file too, in registry order after python

@@ -174,6 +174,13 @@ def _dispatch(detectors: Sequence[Detector], plans: Sequence[_Plan]) -> _Dispatc
     return _Dispatch([((d.wants, p), getattr(d, "screen", None)) for d, p in zip(detectors, plans, strict=True)])
 
 
+def wanting(detectors: Sequence[Detector]) -> Callable[[str, str, str], list[Detector]]:
+    """The detectors that want a file (relative path, name, lower-case suffix), asked as the runner asks them:
+    only those whose screen admits the file. For tools and tests that need the runner's choice."""
+    candidates = _dispatch(detectors, [_Plan(d, d.id, False, -1, PluginCounters()) for d in detectors]).candidates
+    return lambda path, name, suffix: [p.det for w, p in candidates(name, suffix) if w(path, name, suffix)]
+
+
 def _scan_pairs(pairs: Iterable[tuple[str, str]], detectors: Sequence[Detector], max_bytes: int) -> RunResult:
     """Run the detectors over (relative path, absolute path) pairs in this process."""
     out = RunResult()
