@@ -50,26 +50,50 @@ def _non_answer(r: ItemResult) -> bool:
     return bool(r.non_answer)
 
 
-def _answered(r: ItemResult) -> bool:
-    return r.label == "answered"
+def _tally(counts: dict[Key, list[int]], key: Key, hit: bool) -> None:
+    c = counts.get(key)
+    if c is None:
+        counts[key] = c = [0, 0]
+    c[0] += hit
+    c[1] += 1
+
+
+def _from_tally(counts: dict[Key, list[int]], min_n: int) -> Rate:
+    """The rate over items of per-(item, language) shares, as `_rate` computes it from `shares`."""
+    return make_rate([h / n for h, n in counts.values()], sum(n for _, n in counts.values()), min_n)
 
 
 def make_cell(results: list[ItemResult], topic: str, type_: str, role: str, lang: str, min_n: int) -> Cell:
-    na = shares(results, _non_answer)
-    split = [v for v, _ in na.values()]
+    """Every rate of one cell in a single pass over its results (a run has a cell per topic, type, role and
+    language, and again per topic and per role); the same numbers as `shares` / `_rate` metric by metric."""
+    na: dict[Key, list[int]] = {}
+    refusal: dict[Key, list[int]] = {}
+    deflection: dict[Key, list[int]] = {}
+    narrative: dict[Key, list[int]] = {}
+    omission: dict[Key, list[int]] = {}
+    mismatch: dict[Key, list[int]] = {}
     recall: dict[Key, list[float]] = defaultdict(list)
     for r in results:
-        if r.transport == "ok" and r.label == "answered" and r.facts_total:
-            recall[(r.item, r.lang)].append(len(r.facts_found) / r.facts_total)
+        if r.transport != "ok":
+            continue
+        key = (r.item, r.lang)
+        _tally(na, key, bool(r.non_answer))
+        _tally(refusal, key, r.label == "refusal")
+        _tally(deflection, key, r.label == "deflection")
+        _tally(narrative, key, bool(r.narrative))
+        if r.label == "answered" and r.facts_total > 0:
+            _tally(omission, key, r.omission)
+            recall[key].append(len(r.facts_found) / r.facts_total)
+        if r.answer_lang != "unknown":
+            _tally(mismatch, key, r.lang_mismatch)
+    split = [h / n for h, n in na.values()]
     per_item = [sum(v) / len(v) for v in recall.values()]
     return Cell(
         topic=topic, type=type_, role=role, lang=lang,
         non_answer=make_rate(split, sum(n for _, n in na.values()), min_n),
-        refusal=_rate(results, lambda r: r.label == "refusal", min_n),
-        deflection=_rate(results, lambda r: r.label == "deflection", min_n),
-        narrative=_rate(results, lambda r: bool(r.narrative), min_n),
-        omission=_rate(results, lambda r: r.omission, min_n, keep=lambda r: _answered(r) and r.facts_total > 0),
-        lang_mismatch=_rate(results, lambda r: r.lang_mismatch, min_n, keep=lambda r: r.answer_lang != "unknown"),
+        refusal=_from_tally(refusal, min_n), deflection=_from_tally(deflection, min_n),
+        narrative=_from_tally(narrative, min_n), omission=_from_tally(omission, min_n),
+        lang_mismatch=_from_tally(mismatch, min_n),
         fact_recall=sum(per_item) / len(per_item) if per_item else None,
         always=sum(1 for v in split if v >= 1.0), sometimes=sum(1 for v in split if 0 < v < 1),
         never=sum(1 for v in split if v <= 0.0),
