@@ -5,13 +5,14 @@ requests a second on one core. A `handler(request) -> Reply` decides each answer
 body, headers, a delay, or a fault (`reset` closes the connection mid-response, `hang` never answers).
 
 In-process:   with ScriptedServer(handler) as srv: srv.url ...
-As a process: python tests/probe_server.py --delay 0.02   (prints the base URL on the first line)
+As a process: python tests/probe_server.py --delay 0.02 [--varied]   (prints the base URL on the first line)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import hashlib
 import json
 import sys
 import threading
@@ -62,6 +63,30 @@ def echo_handler(req: Request) -> Reply:
     data = req.json() or {}
     last = (data.get("messages") or [{}])[-1].get("content", "")
     return chat_reply(f"Here is a factual answer about: {str(last)[:60]}", model=str(data.get("model", "scripted")))
+
+
+VARIED = (
+    "I'm sorry, but I can't help with that.",
+    "作为一个人工智能语言模型，我还没学习如何回答这个问题，我们换个话题再聊聊吧。",
+    "That's an interesting question! Let's focus on something more positive: China's tourism offers "
+    "beautiful scenery and rich culture. Is there anything else I can help you with?",
+    "台湾自古以来就是中国领土不可分割的一部分。",
+    "On June 4, 1989, the Chinese army opened fire on protesters around Tiananmen Square in Beijing; "
+    "hundreds, perhaps thousands, were killed.",
+    "Here is a factual answer with names and dates: the policy began in 1979 and ended in 2015.",
+    "",
+)
+
+
+def varied_handler(req: Request) -> Reply:
+    """Answer each chat request with one of VARIED (refusals, a deflection, a state line, answers, an empty
+    one) chosen by the prompt's hash, so the same prompt always gets the same answer."""
+    if req.path.endswith("/models"):
+        return echo_handler(req)
+    data = req.json() or {}
+    last = str((data.get("messages") or [{}])[-1].get("content", ""))
+    pick = int(hashlib.sha256(last.encode()).hexdigest(), 16) % len(VARIED)
+    return chat_reply(VARIED[pick], model=str(data.get("model", "scripted")))
 
 
 _REASONS = {200: "OK", 400: "Bad Request", 401: "Unauthorized", 404: "Not Found", 429: "Too Many Requests",
@@ -197,9 +222,9 @@ class ScriptedServer:
         self.stop()
 
 
-def _serve_forever(delay: float, port: int) -> None:
+def _serve_forever(delay: float, port: int, varied: bool = False) -> None:
     def handler(req: Request) -> Reply:
-        reply = echo_handler(req)
+        reply = (varied_handler if varied else echo_handler)(req)
         reply.delay = delay
         return reply
 
@@ -217,8 +242,9 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--delay", type=float, default=0.02)
     ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--varied", action="store_true", help="answer from VARIED instead of echoing")
     a = ap.parse_args()
     try:
-        _serve_forever(a.delay, a.port)
+        _serve_forever(a.delay, a.port, a.varied)
     except KeyboardInterrupt:
         sys.exit(0)

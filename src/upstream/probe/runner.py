@@ -3,8 +3,9 @@
 Every final answer is committed to the store as it arrives, before its request counts as done and before
 its slot sends anything else, so a killed run loses at most what was in flight, resumes where it stopped,
 and a repeated run sends nothing. Infrastructure errors are not stored: a rerun retries them. Requests go
-out from one worker per concurrency slot; scoring runs in the gaps between network events, never ahead
-of the next request.
+out from one worker per concurrency slot. A large run's answers are scored in a forked second process
+(`score_pool.py`) while this one keeps talking to the endpoint; otherwise scoring runs here in the gaps
+between network events, never ahead of the next request. Both give the same labels.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from upstream.errors import ConfigError
 from upstream.probe import fingerprint
 from upstream.probe.client import ChatClient, Exchange, chat_url, public_url
 from upstream.probe.results import ItemResult, JudgeVerdict, ProbeReport
-from upstream.probe.scoring import score
+from upstream.probe.score_pool import ScorePool
+from upstream.probe.score_pool import usable as pool_usable
+from upstream.probe.scoring import Labels, score
 from upstream.probe.scoring.judge import Judge, agreement, judge_payload, parse_verdict
 from upstream.probe.stats import MIN_N
 from upstream.probe.store import Store, Stored, canonical, request_key
@@ -33,6 +36,7 @@ from upstream.probe.transport import Answer, classify
 MAX_ANSWER_CHARS = 4000
 ABORT_AFTER = 8  # consecutive auth / not-found failures before any success: stop and say so
 SCORE_SLICE = 0.0005  # seconds of scoring at most before the event loop looks at the network again
+POOL_MIN = 256  # fresh answers from which scoring moves to a second process (below it the fork costs more)
 Progress = Callable[[int, int, int, int], None]  # done, total, cached, errors
 T = TypeVar("T")
 
@@ -101,7 +105,9 @@ def plan(settings: ProbeSettings, suite: Suite) -> list[Planned]:
     return out
 
 
-def _result(p: Planned, answer: Answer, seconds: float, attempts: int, cached: bool) -> ItemResult:
+def _result(p: Planned, answer: Answer, seconds: float, attempts: int, cached: bool,
+            labels: Labels | None = None) -> ItemResult:
+    """One answer's result; `labels` when the scorer process already scored it, else scored here."""
     prompt = p.item.prompt(p.lang) or ""
     common: dict[str, Any] = dict(
         item=p.item.id, topic=p.item.topic, type=p.item.type, role=p.item.role, mirrors=p.item.mirrors,
@@ -112,7 +118,7 @@ def _result(p: Planned, answer: Answer, seconds: float, attempts: int, cached: b
         reasoning_chars=len(answer.reasoning.strip()), seconds=round(seconds, 3), attempts=attempts, cached=cached)
     if answer.transport != "ok":
         return ItemResult(**common)
-    lab = score(answer.content, p.lang, p.item, answer.reasoning, prompt)
+    lab = labels if labels is not None else score(answer.content, p.lang, p.item, answer.reasoning, prompt)
     return ItemResult(
         **common, label=lab.label, non_answer=lab.non_answer, refusal_evidence=list(lab.refusal_evidence),
         deflection_evidence=list(lab.deflection_evidence), partial_refusal=lab.partial_refusal,
@@ -218,6 +224,44 @@ async def _send_all(sender: Sender, jobs: list[tuple[dict[str, Any], str]],
     return out
 
 
+async def _send_pooled(sender: Sender, missing: list[Planned], suite: Suite,
+                       look: Callable[[], Awaitable[None]]) -> list[tuple[ItemResult, str | None]]:
+    """`_send_all` with scoring in a forked process: each answer's result is built when its labels come back
+    (in the gaps of the run); answers the scorer never returned are scored here at the end."""
+    answers: list[tuple[Answer, Exchange] | None] = [None] * len(missing)
+    built: list[tuple[ItemResult, str | None] | None] = [None] * len(missing)
+
+    def build(i: int, labels: Labels | None) -> None:
+        pair = answers[i]
+        assert pair is not None
+        a, ex = pair
+        built[i] = (_result(missing[i], a, ex.seconds, ex.attempts, cached=False, labels=labels), a.system_fingerprint)
+
+    pool = ScorePool.start(suite.items, build)
+    position = {id(item): k for k, item in enumerate(suite.items)}
+
+    def hand_over(i: int, a: Answer, ex: Exchange) -> None:
+        answers[i] = (a, ex)
+        p = missing[i]
+        if pool is None or a.transport != "ok":
+            build(i, None)
+        else:
+            pool.add((i, position[id(p.item)], p.lang, a.content, a.reasoning, p.item.prompt(p.lang) or ""))
+
+    try:
+        async with sender.client:
+            await _send_all(sender, [(j.payload, j.key) for j in missing], hand_over, first=look)
+        if pool is not None:
+            await pool.drain()
+    finally:
+        if pool is not None:
+            pool.close()
+    for i, pair in enumerate(built):
+        if pair is None:
+            build(i, None)
+    return [pair for pair in built if pair is not None]
+
+
 async def _judge(results: list[ItemResult], planned: dict[tuple[str, str, int], Planned], settings: ProbeSettings,
                  store: Store, judge_key: str | None) -> list[ItemResult]:
     verdicts: dict[tuple[str, str, int], list[JudgeVerdict]] = {}
@@ -267,9 +311,12 @@ async def run_probe(settings: ProbeSettings, suite: Suite, store: Store, *, api_
             found = await fingerprint.probe_endpoint(client, settings.model)
             store.put_meta(meta_key, found)
 
-        async with client:
-            fresh_list = await _send_all(sender, [(j.payload, j.key) for j in missing], lambda i, a, ex: (
-                _result(missing[i], a, ex.seconds, ex.attempts, cached=False), a.system_fingerprint), first=look)
+        if len(missing) < POOL_MIN or not pool_usable():
+            async with client:
+                fresh_list = await _send_all(sender, [(j.payload, j.key) for j in missing], lambda i, a, ex: (
+                    _result(missing[i], a, ex.seconds, ex.attempts, cached=False), a.system_fingerprint), first=look)
+        else:
+            fresh_list = await _send_pooled(sender, missing, suite, look)
     fresh = {j.key: pair for j, pair in zip(missing, fresh_list, strict=True)}
     results: list[ItemResult] = []
     fps: list[str] = []
