@@ -29,6 +29,7 @@ from upstream.probe.client import chat_url
 from upstream.probe.runner import ProbeSettings, plan, run_probe
 from upstream.probe.store import Store, canonical
 from upstream.probe.suite import Item, Suite, suite_hash
+from upstream.probe.sync import run_sync
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -110,7 +111,7 @@ def timed_run(url: str, suite: Suite, store_dir: str, concurrency: int) -> tuple
     settings = settings_for(url, concurrency)
     with Store(store_dir) as store:
         start, cpu = time.perf_counter(), time.process_time()
-        report = asyncio.run(run_probe(settings, suite, store))
+        report = run_sync(run_probe(settings, suite, store))  # as the CLI runs it
         took, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert report.summary.transport["ok"] == len(suite.items), report.summary.transport
     return took, cpu, report.requests_sent, report.requests_cached

@@ -149,13 +149,12 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     behaviour = args.suite != "none"
     if not behaviour and not args.capability:
         raise UsageError("--suite none leaves nothing to run", hint="add --capability quick (or full, or a path)")
-    import asyncio
-
     from upstream.probe.client import chat_url
     from upstream.probe.runner import ProbeSettings, run_probe
     from upstream.probe.scoring.judge import Judge
     from upstream.probe.store import Store, default_store_dir
     from upstream.probe.suite import load_suite, select
+    from upstream.probe.sync import run_sync
 
     try:
         chat_url(args.endpoint)
@@ -191,13 +190,13 @@ def run(args: argparse.Namespace, stdout: TextIO, stderr: TextIO) -> int:
     cap: CapabilityReport | None = None
     with Store(args.store or default_store_dir()) as store:
         if suite is not None:
-            report = asyncio.run(run_probe(settings, suite, store, api_key=api_key, judge_key=judge_key,
+            report = run_sync(run_probe(settings, suite, store, api_key=api_key, judge_key=judge_key,
                                            progress=progress_for("probe")))
         if capability is not None:
             from upstream.capability.runner import run_capability
 
             cap_settings, cap_suite = capability
-            cap = asyncio.run(run_capability(cap_settings, cap_suite, store, api_key=api_key,
+            cap = run_sync(run_capability(cap_settings, cap_suite, store, api_key=api_key,
                                              progress=progress_for("capability")))
     if report is not None and cap is not None:
         report = dataclasses.replace(report, capability=cap)
