@@ -12,12 +12,13 @@ from upstream import __version__
 from upstream.config import ScanConfig
 from upstream.detect import runner
 from upstream.errors import UsageError
-from upstream.models import Detection, InventoryItem, PluginStatus, Provenance, Report, ScanStats
+from upstream.evidence import Detection
 from upstream.registry import detectors
 from upstream.sources import WalkResult, walk
 
 if TYPE_CHECKING:
     from upstream.artifacts.types import ArtifactCard
+    from upstream.models import InventoryItem, Provenance, Report
     from upstream.policy import Policy
 
 _SKIP_LIST_CAP = 2000
@@ -47,8 +48,9 @@ class _Later:
             from upstream.policy import find_policy
 
             self.policy = find_policy(cfg.root, cfg.policy, cfg.profile)
-        # the later stages' imports and tables, made while the workers scan
-        import upstream.inventory  # noqa: F401
+        # the later stages' imports and tables, made while the workers scan (the Report's types among them)
+        import upstream.inventory
+        import upstream.models  # noqa: F401
         from upstream.endpoints import table
 
         table()
@@ -113,6 +115,7 @@ def scan(config: ScanConfig) -> Report:
 
     from upstream.endpoints import table
     from upstream.inventory import build_inventory
+    from upstream.models import PluginStatus, Report, ScanStats
 
     detections = sorted(result.detections, key=lambda t: (t[0], t[1].line))
     artifacts = _artifacts(detections)

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
-from upstream.models import Skipped
+from upstream.evidence import Skipped
 
 if TYPE_CHECKING:
     import pathspec

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from upstream.commands import EXIT_INCOMPLETE, EXIT_OK, EXIT_POLICY
 from upstream.config import ScanConfig, scan_config
-from upstream.models import MeasuredRun, Report
 from upstream.report import FORMATS, renderer
+
+if TYPE_CHECKING:  # the Report's types are imported while the scan's workers read files (upstream.evidence)
+    from upstream.models import MeasuredRun, Report
 
 
 def _size(text: str) -> int:

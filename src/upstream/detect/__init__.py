@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from upstream.models import Detection
+from upstream.evidence import Detection
 
 __all__ = ["Detection", "Detector", "FileInput", "ParseError", "Screen"]
 

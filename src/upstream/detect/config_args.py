@@ -15,7 +15,7 @@ from upstream.detect import Detection
 from upstream.detect.config_keys import model_detection, plausible_model, strong_shape, unwrap
 from upstream.detect.config_tools import Tool
 from upstream.detect.identifiers import is_hf_id, is_plausible, split_route
-from upstream.models import EvidenceKind, Hub, Related
+from upstream.evidence import EvidenceKind, Hub, Related
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,7 +20,7 @@ from upstream.detect.config_http import POWERSHELL_COMMANDS, read_http
 from upstream.detect.config_keys import model_detection
 from upstream.detect.config_tools import TOOLS, image_tool, module_tool
 from upstream.detect.identifiers import hf_id_from_url, is_hf_id
-from upstream.models import EvidenceKind
+from upstream.evidence import EvidenceKind
 
 __all__ = ["Assignment", "Tok", "detect_command_line", "split_words", "strip_comment"]
 

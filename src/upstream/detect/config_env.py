@@ -25,7 +25,7 @@ from upstream.detect.config_keys import (
     strong_shape,
     unwrap,
 )
-from upstream.models import EvidenceKind, Hub
+from upstream.evidence import EvidenceKind, Hub
 
 _MODEL_TAILS = (("model",), ("model", "name"), ("model", "id"), ("model", "path"), ("model", "repo"),
                 ("model", "file"), ("model", "tag"), ("llm",), ("llm", "model"), ("llm", "name"), ("hf", "repo"),

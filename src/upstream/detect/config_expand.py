@@ -17,7 +17,7 @@ from typing import Literal
 
 from upstream.detect import Detection
 from upstream.detect.config_args import Assignment
-from upstream.models import Related
+from upstream.evidence import Related
 
 Format = Literal["json", "toml", "yaml", "raw"]
 

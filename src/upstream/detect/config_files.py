@@ -17,7 +17,7 @@ from upstream.detect.config_keys import dedupe
 from upstream.detect.config_text import lenient_text
 from upstream.detect.config_tree import Map, Node, load_ini, load_json, load_toml, load_yaml
 from upstream.detect.config_walk import ConfigWalker
-from upstream.models import EvidenceKind
+from upstream.evidence import EvidenceKind
 
 _YAML = frozenset({".yaml", ".yml"})
 _JSON = frozenset({".json", ".jsonc"})

@@ -9,7 +9,7 @@ from upstream.detect import Detection
 from upstream.detect.config_keys import is_url, model_detection, plausible_model, provider_from_name, unwrap
 from upstream.detect.config_tree import Map, Node, Scalar, Seq
 from upstream.detect.identifiers import canonical_id, is_plausible
-from upstream.models import EvidenceKind, Hub
+from upstream.evidence import EvidenceKind, Hub
 
 _PROMPTFOO_RE = re.compile(
     r"^(openai|anthropic|ollama|azure|azureopenai|bedrock|vertex|google|mistral|groq|deepseek|openrouter|"

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from upstream.detect import Detection, ParseError
 from upstream.detect.config_args import Assignment
 from upstream.detect.config_expand import Format, expand, relocate, unresolved
-from upstream.models import EvidenceKind
+from upstream.evidence import EvidenceKind
 
 HEREDOC_RE = re.compile(r"<<(-?)[ \t]*(?:'([^'\n]+)'|\"([^\"\n]+)\"|\\?([^\s;&|<>()'\"`$]+))")
 MAX_DEPTH = 6

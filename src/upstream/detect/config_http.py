@@ -19,7 +19,7 @@ from upstream.detect.config_expand import expand, relocate, unresolved
 from upstream.detect.config_keys import model_detection, plausible_model
 from upstream.detect.config_tree import Map, Node, Scalar, load_json
 from upstream.detect.identifiers import is_hf_id, is_plausible
-from upstream.models import EvidenceKind, Hub
+from upstream.evidence import EvidenceKind, Hub
 
 _OLLAMA_RE = re.compile(r"^(?P<base>.*?)/api/(?P<ep>generate|chat|embed|embeddings|pull|show|create|push|copy)/?$")
 _OPENAI_RE = re.compile(

@@ -22,7 +22,7 @@ from upstream.detect.identifiers import (
     is_plausible,
     split_route,
 )
-from upstream.models import Confidence, EvidenceKind, Hub
+from upstream.evidence import Confidence, EvidenceKind, Hub
 
 # Provider names as configs write them -> the provider strings of the Detection contract.
 PROVIDER_NAMES: dict[str, str | None] = {

@@ -17,7 +17,7 @@ from upstream.detect.config_commands import Assignment, detect_command_line, spl
 from upstream.detect.config_env import EnvVar, env_detections
 from upstream.detect.config_heredoc import Heredoc, heredocs_in, scan_heredoc
 from upstream.detect.config_keys import dedupe, unwrap
-from upstream.models import EvidenceKind
+from upstream.evidence import EvidenceKind
 
 Dialect = Literal["sh", "make", "bat"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from upstream.models import Hub
+from upstream.evidence import Hub
 
 
 @dataclass(frozen=True, slots=True)

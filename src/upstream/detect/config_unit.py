@@ -16,7 +16,7 @@ from upstream.detect.config_args import Assignment
 from upstream.detect.config_commands import split_words
 from upstream.detect.config_env import EnvVar, env_detections
 from upstream.detect.config_keys import dedupe
-from upstream.models import EvidenceKind
+from upstream.evidence import EvidenceKind
 
 _EXEC_RE = re.compile(r"^\s*(Exec(?:Start|StartPre|StartPost|Reload|Stop|StopPost|Condition))\s*=\s*(.*)$")
 _ENV_RE = re.compile(r"^\s*Environment\s*=\s*(.*)$")

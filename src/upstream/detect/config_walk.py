@@ -50,7 +50,7 @@ from upstream.detect.config_script import scan_script
 from upstream.detect.config_tools import image_tool
 from upstream.detect.config_tree import MAX_DEPTH, MAX_NODES, Map, Node, Scalar, Seq
 from upstream.detect.identifiers import canonical_id, guess_hub, is_plausible
-from upstream.models import EvidenceKind
+from upstream.evidence import EvidenceKind
 
 _SCRIPT_KEYS = frozenset({"run", "script", "before_script", "after_script", "commands", "cmds", "exec",
                           "start_command", "scripts", "pre_start", "post_start", "setup"})

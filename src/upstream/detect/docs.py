@@ -30,7 +30,7 @@ from upstream.detect.identifiers import (
     split_route,
     word_alternation,
 )
-from upstream.models import Confidence, Hub
+from upstream.evidence import Confidence, Hub
 
 MAX_LINES = 50_000
 MAX_LINE = 4_000

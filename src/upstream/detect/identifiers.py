@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from upstream.models import Hub
+from upstream.evidence import Hub
 
 Strength = Literal["strong", "keyed", "mention"]
 

@@ -24,7 +24,7 @@ from upstream.detect.js_scope import Index
 from upstream.detect.js_sdks import is_ai_package
 from upstream.detect.js_source import SUFFIXES, is_minified, parse, script_source, wanted
 from upstream.detect.js_values import Resolver
-from upstream.models import Hub, Related
+from upstream.evidence import Hub, Related
 
 
 class JavaScriptDetector:

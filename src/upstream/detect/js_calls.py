@@ -18,7 +18,7 @@ from upstream.detect.js_nodes import arguments, text, unwrap
 from upstream.detect.js_scope import FUNCTIONS, ImportRef
 from upstream.detect.js_sdks import AI_SDK_PREFIXES, LANGCHAIN_INFER, LANGCHAIN_PREFIXES, Sdk, lookup
 from upstream.detect.js_values import Resolver, Str
-from upstream.models import Confidence, Hub
+from upstream.evidence import Confidence, Hub
 
 MODEL_KEYS = ("model", "modelId", "modelName", "model_name")
 _CLASS_MODEL_KEYS = (*MODEL_KEYS, "azureOpenAIApiDeploymentName", "deploymentName", "modelPath", "deployment",

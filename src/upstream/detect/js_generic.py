@@ -28,7 +28,7 @@ from upstream.detect.js_calls import BASE_KEYS, EndpointFind, Find, is_url, olla
 from upstream.detect.js_nodes import arguments, prop_key, text, unwrap
 from upstream.detect.js_scope import ImportRef
 from upstream.detect.js_values import STATE_HOOKS, Resolver, Str
-from upstream.models import Hub
+from upstream.evidence import Hub
 
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _NOT_AI_QUALIFIERS = frozenset({

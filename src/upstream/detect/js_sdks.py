@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from upstream.models import Hub
+from upstream.evidence import Hub
 
 Kind = Literal[
     "client",  # class: `new X({ baseURL })`; calls rooted at the instance carry `model:`

@@ -10,7 +10,7 @@ from upstream.detect import Detection, FileInput, Screen
 from upstream.detect.config_keys import model_detection
 from upstream.detect.config_text import lenient_text
 from upstream.detect.identifiers import MODEL_FILE_SUFFIXES, is_plausible, looks_like_path
-from upstream.models import Hub
+from upstream.evidence import Hub
 
 _INSTR_RE = re.compile(r"^\s*(FROM|ADAPTER)\s+(\S.*?)\s*$", re.I)
 _HF_PREFIXES = ("hf.co/", "huggingface.co/")

@@ -18,7 +18,7 @@ from typing import Any
 from upstream.detect import Detection, FileInput, ParseError, Screen
 from upstream.detect.python_code import analyze_tree, parse
 from upstream.detect.python_prefilter import worth_parsing
-from upstream.models import Related
+from upstream.evidence import Related
 
 _PY_CELL_MAGICS = frozenset({"time", "timeit", "capture", "prun", "debug", "memit", "cache", "markdown_off"})
 _SHELL_CELL_MAGICS = frozenset({"bash", "sh", "script", "shell", "system"})

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Literal
 
-from upstream.models import Hub
+from upstream.evidence import Hub
 
 Route = Literal["litellm", "langchain", "pydantic-ai"]
 

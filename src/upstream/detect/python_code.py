@@ -24,7 +24,7 @@ from upstream.detect.python_prefilter import worth_parsing
 from upstream.detect.python_recover import recover
 from upstream.detect.python_sinks import Hit, Sink, Sinks
 from upstream.detect.python_switch import Switches
-from upstream.models import EvidenceKind, Related
+from upstream.evidence import EvidenceKind, Related
 
 SUFFIXES = frozenset({".py", ".pyi", ".pyw"})
 KEYWORDS: tuple[bytes, ...] = (

@@ -17,7 +17,7 @@ from upstream.detect.python_clients import is_url
 from upstream.detect.python_facts import Scope
 from upstream.detect.python_flow import Flow
 from upstream.detect.python_routes import infer_vendor
-from upstream.models import Hub
+from upstream.evidence import Hub
 
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _MODEL_WORDS = frozenset({"model", "models", "llm", "llms", "deployment", "checkpoint", "ckpt", "engine"})

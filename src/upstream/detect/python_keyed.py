@@ -18,7 +18,7 @@ from upstream.detect.python_flow import Flow, Origin
 from upstream.detect.python_hints import Siblings, key_provider
 from upstream.detect.python_routes import route
 from upstream.detect.python_sinks import Hit
-from upstream.models import Hub
+from upstream.evidence import Hub
 
 _WORDS = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _MODEL_WORDS = frozenset({"model", "models", "llm", "llms", "checkpoint", "checkpoints", "ckpt", "deployment",

@@ -23,7 +23,7 @@ from upstream.detect import Detection
 from upstream.detect.identifiers import has_family, is_model_file, is_plausible, looks_like_path
 from upstream.detect.python_catalog import API_SHAPES, FROM_PRETRAINED_KW, Api, lookup, module_api
 from upstream.detect.python_keyed import is_model_key
-from upstream.models import Confidence, Hub
+from upstream.evidence import Confidence, Hub
 
 MAX_RETRIES = 12
 MAX_TOKENS = 200_000

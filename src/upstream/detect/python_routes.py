@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from upstream.detect.identifiers import canonical_id, split_route
 from upstream.detect.python_catalog import Route
-from upstream.models import Hub
+from upstream.evidence import Hub
 
 # init_chat_model's model_provider values -> provider strings of the detection contract.
 _LANGCHAIN_PROVIDERS: dict[str, str | None] = {

@@ -23,7 +23,7 @@ from upstream.detect.python_clients import Clients, azure_resource, kw_const, kw
 from upstream.detect.python_facts import Facts, Scope
 from upstream.detect.python_flow import Flow, Origin
 from upstream.detect.python_routes import route
-from upstream.models import Confidence, Hub
+from upstream.evidence import Confidence, Hub
 
 _DATASET_CALLS = frozenset({"load_dataset", "load_from_hub"})
 

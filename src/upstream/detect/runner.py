@@ -16,7 +16,7 @@ from itertools import chain
 from typing import TYPE_CHECKING
 
 from upstream.detect import Detection, Detector, FileInput, ParseError, Screen
-from upstream.models import Skipped
+from upstream.evidence import Skipped
 from upstream.redact import redact
 from upstream.sources import Entry
 

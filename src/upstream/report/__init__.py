@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
+from typing import TYPE_CHECKING
 
-from upstream.models import Report
+if TYPE_CHECKING:  # not at run time: `upstream scan` imports this before its workers start (upstream.evidence)
+    from upstream.models import Report
 
-Renderer = Callable[[Report, bool], str]
+Renderer = Callable[["Report", bool], str]
 
 # format id -> (module, function); every renderer takes (report, color) and returns the text to write.
 _RENDERERS: dict[str, tuple[str, str]] = {
