@@ -17,7 +17,13 @@ after: on a shared machine the wall-time ratio moves with whatever else runs, th
 `--jobs N` passes `-j N` to the scan. `--stages` prints instead where a single process spends its time
 (best of three): start-up imports, walk, `wants`, reading, the keyword gate, each detector, the knowledge base.
 
+The interpreter matters: CPython builds with and without profile-guided and link-time optimisation differ
+by 2x and more in parsing Python, which the scan does a lot of. Each interpreter's version, path and
+`ast.parse` speed is printed; `--python PATH` (repeatable) times the scan under other interpreters in the
+same interleaved runs (each needs upstream installed: `PATH -m pip install -e .`).
+
     python bench/scan_vs_rg.py [--files 50000] [--runs 5] [--tree bench/.tree] [--jobs N] [--stages]
+                               [--python PATH]...
 """
 
 from __future__ import annotations
@@ -200,6 +206,9 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=None, help="pass -j N to the scan (default: its own default)")
     ap.add_argument("--stages", action="store_true", help="print a single-process breakdown instead")
     ap.add_argument("--memory-runs", type=int, default=3, help="extra scans sampled for peak memory (not timed)")
+    ap.add_argument("--python", action="append", default=[], metavar="PATH",
+                    help="run the scan with this interpreter (one with upstream installed); repeat to compare "
+                         "interpreters in the same interleaved runs (default: this one)")
     args = ap.parse_args()
     tree = Path(args.tree)
     marker = tree / f".generated-v2-{args.files}"  # v2: plants in code of their own language, all forms
@@ -217,34 +226,60 @@ def main() -> None:
         raise SystemExit("ripgrep (rg) is needed: apt-get install ripgrep")
     kws = keywords()
     rg_cmd = [rg, "-l", "-i", "-F", *[x for k in kws for x in ("-e", k)], str(tree)]
-    up_cmd = [sys.executable, "-m", "upstream", "scan", str(tree), "-f", "json", "-o", os.devnull, "-q"]
+    pythons = args.python or [sys.executable]
+    up_cmds = [[py, "-m", "upstream", "scan", str(tree), "-f", "json", "-o", os.devnull, "-q"] for py in pythons]
     if args.jobs is not None:
-        up_cmd += ["-j", str(args.jobs)]
+        up_cmds = [[*cmd, "-j", str(args.jobs)] for cmd in up_cmds]
     load_before = os.getloadavg()
     timed(rg_cmd, False)  # warm the page cache for both
-    timed(up_cmd, False)
-    rg_times, up_times, peaks, rg_cpu, up_cpu = [], [], [], [], []
+    for cmd in up_cmds:
+        timed(cmd, False)
+    rg_times: list[float] = []
+    rg_cpu: list[float] = []
+    up_times: list[list[float]] = [[] for _ in up_cmds]
+    up_cpu: list[list[float]] = [[] for _ in up_cmds]
     for _ in range(args.runs):
         t, _, c = timed(rg_cmd, False)
         rg_times.append(t)
         rg_cpu.append(c)
-        t, _, c = timed(up_cmd, False)  # timed as rg is: no sampler thread taking CPU beside it
-        up_times.append(t)
-        up_cpu.append(c)
+        for i, cmd in enumerate(up_cmds):
+            t, _, c = timed(cmd, False)  # timed as rg is: no sampler thread taking CPU beside it
+            up_times[i].append(t)
+            up_cpu[i].append(c)
     load_after = os.getloadavg()
-    for _ in range(args.memory_runs):  # peak memory in runs of their own (the sampler costs CPU)
-        peaks.append(timed(up_cmd, True)[1])
-    rg_med, up_med = statistics.median(rg_times), statistics.median(up_times)
+    peaks = [timed(up_cmds[0], True)[1] for _ in range(args.memory_runs)]  # in runs of their own: the sampler costs CPU
+    rg_med = statistics.median(rg_times)
     print(f"tree: {args.files} files, {planted} planted references, {len(kws)} keywords; {os.cpu_count()} CPUs")
     print(f"load average (1, 5, 15 min) before {', '.join(f'{x:.2f}' for x in load_before)}, "
           f"after {', '.join(f'{x:.2f}' for x in load_after)}")
     print(f"rg       median {rg_med:.3f}s  (runs: {', '.join(f'{t:.3f}' for t in rg_times)})  "
           f"CPU median {statistics.median(rg_cpu):.3f}s")
-    print(f"upstream median {up_med:.3f}s  (runs: {', '.join(f'{t:.3f}' for t in up_times)})  "
-          f"CPU median {statistics.median(up_cpu):.3f}s")
-    print(f"ratio upstream/rg: {up_med / rg_med:.2f}x  (target ≤ 5x)")
-    print(f"peak memory (scan + workers, {len(peaks)} sampled runs): median {statistics.median(peaks) / 1024:.0f} MB, "
-          f"max {max(peaks) / 1024:.0f} MB  (target ≤ 300 MB)")
+    for py, times, cpu in zip(pythons, up_times, up_cpu, strict=True):
+        up_med = statistics.median(times)
+        print(f"interpreter {interpreter(py)}")
+        print(f"upstream median {up_med:.3f}s  (runs: {', '.join(f'{t:.3f}' for t in times)})  "
+              f"CPU median {statistics.median(cpu):.3f}s")
+        print(f"ratio upstream/rg: {up_med / rg_med:.2f}x  (target ≤ 5x)")
+    print(f"peak memory (scan + workers, {len(peaks)} sampled runs, first interpreter): median "
+          f"{statistics.median(peaks) / 1024:.0f} MB, max {max(peaks) / 1024:.0f} MB  (target ≤ 300 MB)")
+
+
+PARSE_PROBE = """
+import ast, sys, time
+src = open(ast.__file__, encoding="utf-8").read()
+ast.parse(src)
+runs = []
+for _ in range(5):
+    t = time.perf_counter(); ast.parse(src); runs.append(time.perf_counter() - t)
+print(sys.version.split()[0], len(src) / min(runs) / 1e6)
+"""
+
+
+def interpreter(python: str) -> str:
+    """The interpreter's version and path, and how fast it parses Python (`ast.parse` of its own ast.py):
+    builds differ (with or without profile-guided and link-time optimisation) by 2x and more."""
+    out = subprocess.run([python, "-c", PARSE_PROBE], capture_output=True, text=True, check=True).stdout.split()
+    return f"CPython {out[0]} ({os.path.realpath(python)}), ast.parse {float(out[1]):.1f} MB/s"
 
 
 if __name__ == "__main__":
