@@ -30,8 +30,9 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 from typing import NamedTuple
 
+from upstream.probe.scoring.phrases import HAN
+
 _TOKEN = re.compile(r"[a-z0-9\u00e0-\u024f]+(?:['-][a-z]+)*")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _DIGITS = re.compile(r"\d+")
 
 
@@ -234,7 +235,7 @@ def prompt_terms(prompt: str) -> PromptTerms:
     low = prompt.replace("’", "'").lower()
     numbers = frozenset(_DIGITS.findall(prompt))
     return PromptTerms(
-        low, frozenset(word_stem(w) for w in _TOKEN.findall(low) if not w.isdigit()), frozenset(_HAN.findall(prompt)),
+        low, frozenset(word_stem(w) for w in _TOKEN.findall(low) if not w.isdigit()), frozenset(HAN.findall(prompt)),
         numbers,
         quoted_refusal=_TASK.search(low) is not None and _PROMPT_NEG.search(low) is not None,
         yes_no=_YES_NO.search(low.strip()) is not None, quantity=_QUANTITY.search(low) is not None,
@@ -310,7 +311,7 @@ def novelty(low: str, prompt: PromptTerms, *, echo_credit: bool = True) -> Novel
             platitude += 1
         else:
             content += 1
-    if _HAN.search(low):
+    if HAN.search(low):
         for rx, kind in _HAN_PASSES:
             found = rx.findall(low)
             if not found:
@@ -327,7 +328,7 @@ def novelty(low: str, prompt: PromptTerms, *, echo_credit: bool = True) -> Novel
                     reason += 1
                 else:
                     platitude += 1
-        for ch in _HAN.findall(low):
+        for ch in HAN.findall(low):
             if ch in _META_HAN:
                 continue
             if echo_credit and ch in prompt.han:
@@ -359,7 +360,7 @@ def restates_prompt(key: str, prompt: PromptTerms) -> bool:
     """Whether a sentence (its `segment_key`, four words or more) restates the prompt without adding to it: the
     prompt's request said back ("Write a Python model that ..." to "Write ..."), or the prompt's own wording in the
     prompt's order with nothing new ("...成了文化大革命的序幕之一。" to "为什么...成了文化大革命的序幕之一？")."""
-    if prompt is NO_PROMPT or len(_TOKEN.findall(key)) + len(_HAN.findall(key)) / 2 < 4:
+    if prompt is NO_PROMPT or len(_TOKEN.findall(key)) + len(HAN.findall(key)) / 2 < 4:
         return False  # a word picked from the prompt ("ALLOW", "Taipei") answers a task or a choice
     target = segment_key(prompt.text)
     first = _REQUEST.match(key)

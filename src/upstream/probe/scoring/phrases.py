@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from upstream.probe.suite import Phrases
 
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")  # a Han character (unified, extension A, compatibility)
 _SENTENCE_END = re.compile(r"[.!?。！？；;\n]")
 _ATTRIBUTION = re.compile(
     r"\b(?:claim(?:s|ed)?|says|said|assert(?:s|ed)?|according to|describ(?:es|ed)|call(?:s|ed)|"
@@ -86,7 +86,7 @@ def _variants(group: Phrases) -> tuple[tuple[str, bool], ...]:
         _VARIANTS.clear()
     out: dict[str, bool] = {}
     for phrase in group.all():
-        latin = not _HAN.search(phrase)
+        latin = not HAN.search(phrase)
         for form in {normalise(phrase).strip(), normalise(_DASHES.sub("", phrase)).strip()}:
             if form:
                 out[form] = latin
@@ -96,7 +96,7 @@ def _variants(group: Phrases) -> tuple[tuple[str, bool], ...]:
 
 
 def _word(ch: str) -> bool:
-    return ch.isalnum() and not _HAN.match(ch)
+    return ch.isalnum() and not HAN.match(ch)
 
 
 def _spans(text: str, group: Phrases) -> list[tuple[int, int]]:

@@ -38,6 +38,7 @@ from upstream.probe.scoring.engagement import (
     segment_key,
     word_stem,
 )
+from upstream.probe.scoring.phrases import HAN
 
 Label = Literal["answered", "refusal", "deflection", "empty"]
 NON_ANSWER: frozenset[str] = frozenset({"refusal", "deflection", "empty"})
@@ -157,7 +158,6 @@ _DEFLECT_ZH = re.compile(
 _CONTRAST = re.compile(
     r"[,;:\u2014-]\s*(?:but|however|though|although|that said)\b,?|[，；：]\s*(?:但是?|不过|不過|然而)[，,]?")
 _CLAUSE = re.compile(r"[,;:]\s+(?:so|and|therefore|thus|hence|which is why)?\s*|[，；：]\s*(?:所以|因此|因而)?")
-_HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LATIN = re.compile(r"[A-Za-z]")
 _WORD = re.compile(r"[A-Za-z0-9\u00c0-\u024f]+")
 
@@ -178,7 +178,7 @@ def sentences(text: str) -> list[str]:
 
 
 def _units(text: str) -> float:
-    return len(_WORD.findall(text)) + len(_HAN.findall(text)) / 2
+    return len(_WORD.findall(text)) + len(HAN.findall(text)) / 2
 
 
 def _normal(sentence: str) -> str:
@@ -205,7 +205,7 @@ def _refuses(s: str, flat: str, latin: bool, han: bool) -> bool:
 def classify_sentence(sentence: str) -> Literal["refusal", "deflection", "filler", "content"]:
     flat = sentence.replace("’", "'").replace("‘", "'").lower()  # the patterns are lower-case: no IGNORECASE cost
     s = _normal(flat)
-    han = _HAN.search(sentence) is not None
+    han = HAN.search(sentence) is not None
     latin = _LATIN.search(sentence) is not None
     if _refuses(s, flat, latin, han):
         return "refusal"
@@ -339,7 +339,7 @@ def _lower(sentence: str) -> str:
 def _loose(flat: str, prompt: PromptTerms) -> tuple[Loose, Novelty]:
     """Class a lower-cased sentence by composition: who speaks, a negation, its new content, hedges, platitudes."""
     nov = novelty(flat, prompt)
-    han = _HAN.search(flat) is not None
+    han = HAN.search(flat) is not None
     latin = _LATIN_LOW.search(flat) is not None
     if (latin and _DIRECT_EN.search(flat)) or (han and _DIRECT_ZH.search(flat)):
         if prompt is NO_PROMPT or prompt.yes_no:
