@@ -27,9 +27,9 @@ from upstream.capability.suite import CapabilitySuite, Task
 from upstream.capability.summary import summarize
 from upstream.errors import ConfigError
 from upstream.probe import fingerprint
-from upstream.probe.client import ChatClient, chat_url, is_local, public_url
+from upstream.probe.client import chat_url, is_local, public_url
 from upstream.probe.results import Fingerprint
-from upstream.probe.runner import Sender, answer_of, decoding
+from upstream.probe.runner import answer_of, decoding, start_run
 from upstream.probe.stats import MIN_N
 from upstream.probe.store import Store, request_key
 from upstream.probe.transport import Answer
@@ -149,14 +149,8 @@ async def run_capability(settings: CapabilitySettings, suite: CapabilitySuite, s
                          api_key: str | None = None, progress: Progress | None = None) -> CapabilityReport:
     """Run the suite against the endpoint; returns the report. Raises ConfigError when the endpoint refuses."""
     jobs = plan(settings, suite)
-    endpoint = public_url(chat_url(settings.endpoint))
-    have = store.get_many(j.key for j in jobs)
-    missing = [j for j in jobs if j.key not in have]
-    meta_key = f"fingerprint:{endpoint}:{settings.model}"
-    found = store.get_meta(meta_key)
-    client = ChatClient(settings.endpoint, api_key=api_key, concurrency=settings.concurrency,
-                        timeout=settings.timeout, retries=settings.retries, key_header=settings.key_header)
-    sender = Sender(client, store, endpoint, len(jobs), len(jobs) - len(missing), None)
+    start = start_run(settings, jobs, store, api_key, None)
+    have, missing, found, client, sender = start.have, start.missing, start.found, start.client, start.sender
     workers = max(1, settings.workers or os.cpu_count() or 1)
     loop = asyncio.get_running_loop()
     done = [0, 0]  # judged, not scored
@@ -189,7 +183,7 @@ async def run_capability(settings: CapabilitySettings, suite: CapabilitySuite, s
             async with client:
                 if found is None:
                     found = await fingerprint.probe_endpoint(client, settings.model)
-                    store.put_meta(meta_key, found)
+                    store.put_meta(start.meta_key, found)
                 results = await _gather([one(j) for j in jobs])
         else:
             results = await _gather([one(j) for j in jobs])

@@ -17,7 +17,7 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
-from typing import Any, Protocol, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from upstream.errors import ConfigError
 from upstream.probe import fingerprint
@@ -125,6 +125,56 @@ def _result(p: Planned, answer: Answer, seconds: float, attempts: int, cached: b
         facts_found=list(lab.facts_found), facts_total=lab.facts_total, omission=lab.omission,
         narrative=list(lab.narrative), narrative_attributed=list(lab.narrative_attributed),
         answer_lang=lab.answer_lang, lang_mismatch=lab.lang_mismatch)
+
+
+class Connection(Protocol):
+    """What a run's settings say about reaching the endpoint (probe and capability settings alike)."""
+
+    @property
+    def endpoint(self) -> str: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def concurrency(self) -> int: ...
+    @property
+    def timeout(self) -> float: ...
+    @property
+    def retries(self) -> int: ...
+    @property
+    def key_header(self) -> str: ...
+
+
+class Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+K = TypeVar("K", bound=Keyed)
+
+
+@dataclass
+class RunStart(Generic[K]):
+    """A run's opening: what the store has, what is missing, the stored fingerprint, a client and sender."""
+
+    have: dict[str, Stored]
+    missing: list[K]
+    meta_key: str
+    found: dict[str, Any] | None
+    client: ChatClient
+    sender: Sender
+
+
+def start_run(settings: Connection, jobs: list[K], store: Store, api_key: str | None,
+              progress: Progress | None) -> RunStart[K]:
+    """Look the planned requests up in the store and open a client (not connected yet) for the rest."""
+    endpoint = public_url(chat_url(settings.endpoint))
+    have = store.get_many(j.key for j in jobs)
+    missing = [j for j in jobs if j.key not in have]
+    meta_key = f"fingerprint:{endpoint}:{settings.model}"
+    client = ChatClient(settings.endpoint, api_key=api_key, concurrency=settings.concurrency,
+                        timeout=settings.timeout, retries=settings.retries, key_header=settings.key_header)
+    sender = Sender(client, store, endpoint, len(jobs), len(jobs) - len(missing), progress)
+    return RunStart(have, missing, meta_key, store.get_meta(meta_key), client, sender)
 
 
 def answer_of(x: Exchange | Stored) -> Answer:
@@ -296,20 +346,14 @@ async def run_probe(settings: ProbeSettings, suite: Suite, store: Store, *, api_
     if not jobs:
         raise ConfigError(f"no suite item has a prompt in {', '.join(settings.langs) or 'no language'}",
                           hint="use --lang en,zh-Hans,zh-Hant")
-    endpoint = public_url(chat_url(settings.endpoint))
-    have = store.get_many(j.key for j in jobs)
-    missing = [j for j in jobs if j.key not in have]
-    meta_key = f"fingerprint:{endpoint}:{settings.model}"
-    found = store.get_meta(meta_key)
-    client = ChatClient(settings.endpoint, api_key=api_key, concurrency=settings.concurrency,
-                        timeout=settings.timeout, retries=settings.retries, key_header=settings.key_header)
-    sender = Sender(client, store, endpoint, len(jobs), len(jobs) - len(missing), progress)
+    start = start_run(settings, jobs, store, api_key, progress)
+    have, missing, found, client, sender = start.have, start.missing, start.found, start.client, start.sender
     fresh_list: list[tuple[ItemResult, str | None]] = []
     if found is None or missing:  # a fully stored run opens no connection at all
         async def look() -> None:  # on one of the workers, beside the first requests
             nonlocal found
             found = await fingerprint.probe_endpoint(client, settings.model)
-            store.put_meta(meta_key, found)
+            store.put_meta(start.meta_key, found)
 
         if len(missing) < POOL_MIN or not pool_usable():
             async with client:
