@@ -62,8 +62,9 @@ def test_pool_labels_every_answer_as_scoring_here_does() -> None:
     _needs_fork()
     suite = load_suite("quick")
     facts_item = next(i for i in suite.items if i.key_facts)
-    jobs = [(n, (n % 3) - 1 if n % 3 else suite.items.index(facts_item), rec["language"], rec["answer"], "",
-             rec.get("prompt", "")) for n, rec in enumerate(LABELLED)]
+    positions = (-1, 0, suite.items.index(facts_item))  # no item, an item, an item with reference facts
+    jobs = [(n, positions[n % 3], rec["language"], rec["answer"], "", rec.get("prompt", ""))
+            for n, rec in enumerate(LABELLED)]
     got: dict[int, Labels] = {}
 
     async def go() -> ScorePool:
