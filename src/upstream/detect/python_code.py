@@ -14,10 +14,12 @@ from __future__ import annotations
 import ast
 import warnings
 from collections.abc import Iterator
+from dataclasses import replace
 
 from upstream.detect import Detection, FileInput, ParseError, Screen
+from upstream.detect.config_commands import detect_command_line, split_words
 from upstream.detect.docs import commands
-from upstream.detect.python_facts import collect
+from upstream.detect.python_facts import Facts, Scope, collect
 from upstream.detect.python_flow import Flow
 from upstream.detect.python_keyed import Keyed
 from upstream.detect.python_prefilter import worth_parsing
@@ -84,6 +86,7 @@ def analyze_tree(tree: ast.Module, lines: list[str], *, detector: str = "python"
                              confidence="high", detector=detector, snippet=_line(lines, line), provider=provider,
                              base_url=origin.value, note=origin.note))
     out.extend(_docstring_commands(facts.docstrings, lines, detector))
+    out.extend(_run_commands(facts, flow, lines, detector, kind))
     out.sort(key=lambda d: (d.line, d.column or 0, d.subject))
     return out
 
@@ -97,6 +100,55 @@ def _docstring_commands(docstrings: list[ast.Constant], lines: list[str], detect
             yield Detection(subject="model", value=c.value, line=c.line, column=c.column, kind="docs",
                             confidence="medium", detector=detector, technique="other", snippet=_line(lines, c.line),
                             provider=c.provider, hub=c.hub, canonical=c.canonical, note="command in a docstring")
+
+
+# Calls that run a shell command (a string) or a program (a list of arguments, or the arguments themselves).
+_SHELL_CALLS = frozenset({"os.system", "os.popen", "subprocess.getoutput", "subprocess.getstatusoutput",
+                          "asyncio.create_subprocess_shell"})
+_ARGV_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
+                         "subprocess.Popen"})
+_ARGS_CALLS = frozenset({"asyncio.create_subprocess_exec", "os.execlp", "os.execl", "os.spawnlp"})
+_UNKNOWN = "$__upstream_unknown__"  # an argument whose value the module does not write: an unset shell variable
+
+
+def _argument(flow: Flow, expr: ast.expr, scope: Scope) -> tuple[str, ast.expr]:
+    found = flow.strings(expr, scope)
+    return (found[0].value, found[0].node) if len(found) == 1 else (_UNKNOWN, expr)
+
+
+def _run_commands(facts: Facts, flow: Flow, lines: list[str], detector: str,
+                  kind: EvidenceKind) -> Iterator[Detection]:
+    """Models that the code fetches or serves by running a command: `os.system("ollama pull qwen2.5:7b")`,
+    `subprocess.run(["ollama", "pull", MODEL])`, `subprocess.Popen(["vllm", "serve", repo])`. The command is
+    rebuilt from the literals its arguments resolve to and read as the shell detector reads a command line
+    (`config_commands`); each model is reported at the literal that names it, with the call as related."""
+    for call, scope in facts.calls:
+        name = flow.qualify(call.func, scope)
+        if name in _SHELL_CALLS and call.args:
+            value, node = _argument(flow, call.args[0], scope)
+            words = split_words(value)
+            parts = [(w, node) for w in words]
+        elif name in _ARGV_CALLS and call.args:
+            first = call.args[0]
+            if isinstance(first, (ast.List, ast.Tuple)) or not flow.strings(first, scope):
+                parts = [_argument(flow, e, scope) for e in flow.elements(first, scope)]
+            else:  # a command string (shell=True, or a program without arguments)
+                value, node = _argument(flow, first, scope)
+                parts = [(w, node) for w in split_words(value)]
+        elif name in _ARGS_CALLS:
+            parts = [_argument(flow, a, scope) for a in call.args if not isinstance(a, ast.Starred)]
+        else:
+            continue
+        if not parts:
+            continue
+        found = detect_command_line([w for w, _ in parts], call.lineno, token_lines=[n.lineno for _, n in parts],
+                                    kind=kind, detector=detector, lines=lines)
+        for d in found:
+            node = next((n for w, n in parts if d.value in w), call)
+            line, col = _position(node, lines)
+            related = (Related(call.lineno, "run as a command here"),) if call.lineno != line else ()
+            yield replace(d, line=line, column=col, technique="source-code-analysis", snippet=_line(lines, line),
+                          related=related, note=f"a command the code runs ({name})")
 
 
 def analyze_python(source: str, *, detector: str = "python", kind: EvidenceKind = "code") -> list[Detection]:

@@ -2,9 +2,10 @@
 
 It must never be stricter than the detector: a file is skipped only when it has (1) no import of an AI
 library (there a model-named string needs only an id's shape), (2) no call the detector recognises
-without an import (`from_pretrained`, `ChatOpenAI(`, `.chat.completions.create`), and (3) no string
+without an import (`from_pretrained`, `ChatOpenAI(`, `.chat.completions.create`), (3) no string
 literal naming a known model family or a model file, the only thing a model-named string outside AI code
-is reported for.
+is reported for, and (4) not both a way of running a command (`subprocess`, `os.system`) and a word the
+command extractor needs (`ollama`, `serve`, `--model`...).
 """
 
 from __future__ import annotations
@@ -39,6 +40,11 @@ _CALL_WORDS = sorted({
 _CALLS = ahocorasick_rs.BytesAhoCorasick([w.encode() for w in _CALL_WORDS])
 # The import regex only where one of its roots occurs at all (most files): `re` tries `^` at every position.
 _IMPORT_ROOTS = ahocorasick_rs.BytesAhoCorasick(sorted({r.lower().encode() for r in _ROOTS} | {b"langchain"}))
+# Commands the code runs (python_code._run_commands): a process call and a word the command extractor needs.
+_RUNS = ahocorasick_rs.BytesAhoCorasick([b"subprocess", b"os.system", b"os.popen", b"create_subprocess",
+                                         b"os.exec", b"os.spawn", b"system(", b"popen("])
+_COMMAND_WORDS = ahocorasick_rs.BytesAhoCorasick([b"ollama", b"download", b"serve", b"-hf", b"--model", b"-m",
+                                                  b"--hf-repo"])
 # String literals that could be model ids, and a family token standing as a word inside one of them
 # (`"meta-llama/Llama-3`, `"gpt-4o`) or a model file name: the tests of identifiers.has_family and
 # is_model_file, on all literals at once.
@@ -54,5 +60,7 @@ def worth_parsing(data: bytes) -> bool:
     low = data.lower()
     if _CALLS.find_matches_as_indexes(low) or (_IMPORT_ROOTS.find_matches_as_indexes(low)
                                                and _AI_IMPORT_RE.search(low)):
+        return True
+    if _RUNS.find_matches_as_indexes(low) and _COMMAND_WORDS.find_matches_as_indexes(low):
         return True
     return bool(_FAMILY_WORD_RE.search(b"\x00".join(_LITERAL_RE.findall(low))))
