@@ -18,6 +18,7 @@ from upstream.detect.identifiers import (
     hf_id_from_url,
     is_hf_id,
     is_model_file,
+    is_ollama_name,
     is_ollama_tag,
     is_plausible,
     split_route,
@@ -297,6 +298,8 @@ def plausible_model(value: str, *, generic: bool, ai_context: bool, bare_ok: boo
         return is_hf_id(v[5:].strip("/"))
     if v.startswith(("os.environ/", "env:", "secret:", "file:")):
         return False
+    if bare_ok and is_ollama_name(v):
+        return True  # the mapping says Ollama serves it (`provider: ollama`): any library name is a model
     route = split_route(v)
     if route and not is_plausible(v, "keyed"):
         return is_plausible(route[1], "strong") and route[1] not in ("*", "latest")

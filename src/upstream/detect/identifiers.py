@@ -187,6 +187,17 @@ def is_ollama_tag(value: str) -> bool:
     return bool(_OLLAMA_RE.match(value)) and not value.startswith(("http", "localhost"))
 
 
+_OLLAMA_NAME_RE = re.compile(r"^(?:[a-z0-9._-]+/)?[a-z][a-z0-9._-]{2,63}(?::[A-Za-z0-9][A-Za-z0-9._-]*)?$")
+
+
+def is_ollama_name(value: str) -> bool:
+    """An Ollama library or registry name, known family or not (`codeqwen`, `codegemma:7b`, `user/model:tag`):
+    for places that already say the model is served by Ollama. Reserved words (`default`, `auto`) excluded."""
+    v = value.strip()
+    base = v.split(":", 1)[0].rsplit("/", 1)[-1]
+    return bool(_OLLAMA_NAME_RE.match(v)) and base not in _NOT_MODEL_WORDS and base not in _STOPWORDS
+
+
 def has_family(value: str) -> bool:
     """Whether a known model family appears as a token of the identifier."""
     return bool(_FAMILY_PREFIX_RE.search(value))
