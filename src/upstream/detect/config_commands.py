@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from upstream.detect import Detection
 from upstream.detect.config_args import Assignment, Ctx, Tok, read_generic, read_tool
@@ -195,6 +196,9 @@ def _shell_c(ctx: Ctx, rest: list[Tok]) -> None:
 def _python(ctx: Ctx, rest: list[Tok]) -> None:
     i = 0
     while i < len(rest) and rest[i].text.startswith("-"):
+        if rest[i].text == "-c" and i + 1 < len(rest):
+            _python_code(ctx, rest[i + 1])
+            return
         if rest[i].text == "-m" and i + 1 < len(rest):
             module = rest[i + 1].text
             args = rest[i + 2:]
@@ -206,6 +210,23 @@ def _python(ctx: Ctx, rest: list[Tok]) -> None:
             return
         i += 2 if rest[i].text in ("-X", "-W", "-c") else 1
     read_generic(ctx, rest[i + 1:] if i < len(rest) else [], rest[i] if i < len(rest) else None)
+
+
+def _python_code(ctx: Ctx, code: Tok) -> None:
+    """`python -c "from sentence_transformers import CrossEncoder; CrossEncoder('BAAI/bge-reranker-large')"` (a
+    Dockerfile fetching weights at build time): the code read by the Python detector, its findings placed on
+    the command's lines."""
+    from upstream.detect import ParseError
+    from upstream.detect.python_code import analyze_python  # imports this module: not at the top
+
+    try:
+        found = analyze_python(code.text, detector=ctx.detector, kind=ctx.kind)
+    except (ParseError, RecursionError):
+        return
+    for d in found:
+        line = code.line + d.line - 1
+        ctx.out.append(replace(d, line=line, column=None, snippet=ctx.snip(line), related=(),
+                               note=f"in Python code run by the command{'; ' + d.note if d.note else ''}"))
 
 
 def _urls(ctx: Ctx, rest: list[Tok]) -> None:
