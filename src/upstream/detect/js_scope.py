@@ -90,6 +90,7 @@ class Index:
         self.class_bodies: set[int] = set()
         self.scope_of: dict[int, int] = {}  # name-like node id -> innermost scope id
         self._iterated: dict[int, Node] = {}  # callback function id -> the list it iterates
+        self._settled: dict[int, Node] = {}  # `.then` callback id -> the promise whose value it receives
         self.fn_names: dict[int, str] = {}  # function node id -> the name it is called by
         self.param_of: dict[int, tuple[Node, int]] = {}  # parameter pattern id -> (function, position)
         self._calls_by_name: dict[str, list[Node]] | None = None
@@ -229,26 +230,33 @@ class Index:
         if callee is None or callee.type != "member_expression" or args is None or not args.named_children:
             return
         first = args.named_children[0]
-        if first.type in FUNCTIONS and text(callee.child_by_field_name("property")) in _ITERATORS:
+        prop = text(callee.child_by_field_name("property"))
+        if first.type in FUNCTIONS and prop in _ITERATORS:
             items = callee.child_by_field_name("object")
             if items is not None:
                 self._iterated[first.id] = items
+        elif first.type in FUNCTIONS and prop == "then":  # import("@huggingface/transformers").then(({ pipeline }) =>
+            promise = callee.child_by_field_name("object")
+            if promise is not None:
+                self._settled[first.id] = promise
 
     def _params(self, fn: Node, scope: int, outer: int) -> None:
         items = self._iterated.get(fn.id)
         own_name = fn.child_by_field_name("name")
         if own_name is not None and fn.id not in self.fn_names:
             self.fn_names[fn.id] = text(own_name)
+        settled = self._settled.get(fn.id)
         single = fn.child_by_field_name("parameter")
         if single is not None:
-            self._pattern(single, items, scope, each=items is not None)
+            self._pattern(single, items if items is not None else settled, scope, each=items is not None)
             return
         params = fn.child_by_field_name("parameters")
         if params is None:
             return
         for i, p in enumerate(params.named_children):
-            if i == 0 and items is not None:
-                self._pattern(p.child_by_field_name("pattern") or p, items, scope, each=True)
+            if i == 0 and (items is not None or settled is not None):
+                self._pattern(p.child_by_field_name("pattern") or p, items if items is not None else settled, scope,
+                              each=items is not None)
                 continue
             if p.type in ("required_parameter", "optional_parameter"):
                 pattern, value = p.child_by_field_name("pattern"), p.child_by_field_name("value")

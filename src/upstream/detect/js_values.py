@@ -105,6 +105,8 @@ class Resolver:
             for base in self.values(obj, depth):
                 out.extend(self._member(base, k, depth))
             return out or [node]
+        if t in ("await_expression", "parenthesized_expression") and node.named_children:
+            return self.values(node.named_children[0], depth)  # `await import("...")`
         if t == "call_expression":
             fn = node.child_by_field_name("function")
             args = arguments(node)
