@@ -25,7 +25,12 @@ _MODEL_WORDS = frozenset({"model", "models", "llm", "llms", "checkpoint", "check
                           "embedder", "reranker", "tokenizer", "repo"})
 _TAIL_WORDS = frozenset({"name", "names", "id", "ids", "path", "or", "tag", "file", "identifier", "slug", "dir",
                          "folder", "list", "choices", "options", "map", "mapping", "alias", "aliases", "str",
-                         "string", "checkpoint", "ckpt", "repo", "to", "use", "default", "override"})
+                         "string", "checkpoint", "ckpt", "repo", "to", "use", "default", "override",
+                         # a model's role beside others (`model_fast`, `model_reasoning`)
+                         "fast", "slow", "small", "medium", "large", "big", "mini", "lite", "light", "heavy", "main",
+                         "primary", "secondary", "fallback", "backup", "alt", "cheap", "smart", "strong", "weak",
+                         "reasoning", "thinking", "chat", "vision", "coder", "judge", "planner", "summarizer",
+                         "router", "draft", "premium", "pro", "turbo"})
 _EXCLUDED = frozenset({"type", "types", "class", "classes", "cls", "config", "configs", "kind", "provider",
                        "providers", "family", "arch", "architecture", "format", "dtype", "task", "mode", "dump",
                        "validate", "validator", "fields", "field", "serializer", "form", "admin", "response",
@@ -76,8 +81,9 @@ def is_model_key(name: str) -> bool:
     i = idx[-1]
     if words[i] == "model" and i > 0 and words[i - 1] == "tokenizer":  # `tokenizer_model = "llama"`: a kind
         return False
-    if words[i] == "repo" and (len(words) == 1 or words[i + 1:] not in (["id"], ["name"])):
-        return False
+    if words[i] == "repo" and words[i + 1:] not in (["id"], ["name"]) and (
+            i == 0 or words[i - 1] not in ("model", "models", "checkpoint", "llm", "embedding", "embedder")):
+        return False  # a bare `repo` is as often a code repository; `model_repo`, `repo_id` are models
     return all(w in _TAIL_WORDS for w in words[i + 1:])
 
 
