@@ -261,7 +261,13 @@ def _scan(lines: list[str], front_matter: bool) -> Iterator[_Mention]:
     start = 0
     if front_matter and lines and lines[0].strip() == "---":
         end = next((i for i in range(1, min(len(lines), 400)) if lines[i].strip() in ("---", "...")), 0)
+        listing = False  # inside `base_model:` followed by `- org/name` items (Hugging Face model cards)
         for i in range(1, end):
+            item = _FRONT_ITEM.match(lines[i]) if listing else None
+            if item:
+                yield from _front_matter_value(i + 1, item.start(1), item.group(1))
+                continue
+            listing = bool(_FRONT_LIST_KEY.match(lines[i]))
             yield from _front_matter_line(i + 1, lines[i])
         start = end + 1 if end else 0
     for i in _triggered(lines, start):
@@ -313,11 +319,20 @@ def _rank(m: _Mention) -> int:
     return ("high", "medium", "low").index(m.confidence)
 
 
+_FRONT_LIST_KEY = re.compile(r"\s*(?:base_model|model|model_name)\s*:\s*$")
+_FRONT_ITEM = re.compile(r"\s*-\s+[\"']?([\w.:/@-]+)[\"']?\s*$")
+
+
 def _front_matter_line(n: int, line: str) -> Iterator[_Mention]:
     m = re.match(r"\s*(?:-\s*)?(?:base_model|model|model_name)\s*:\s*[\"']?([\w.:/@-]+)", line)
-    if m and is_plausible(m.group(1), "keyed") and not _excluded(m.group(1)):
-        yield _classified(n, m.start(1), m.group(1), "low", "front matter") or _Mention(
-            n, m.start(1) + 1, m.group(1), None, None, "low", "front matter")
+    if m:
+        yield from _front_matter_value(n, m.start(1), m.group(1))
+
+
+def _front_matter_value(n: int, start: int, value: str) -> Iterator[_Mention]:
+    if is_plausible(value, "keyed") and not _excluded(value):
+        yield _classified(n, start, value, "low", "front matter") or _Mention(
+            n, start + 1, value, None, None, "low", "front matter")
 
 
 def _line_mentions(n: int, line: str) -> Iterator[_Mention]:
