@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from tree_sitter import Node
 
-from upstream.detect.identifiers import canonical_id, is_model_file, is_plausible, looks_like_path
+from upstream.detect.identifiers import canonical_id, is_family_mention, is_model_file, is_plausible, looks_like_path
 from upstream.detect.js_nodes import arguments, text, unwrap
 from upstream.detect.js_scope import FUNCTIONS, ImportRef
 from upstream.detect.js_sdks import AI_SDK_PREFIXES, LANGCHAIN_INFER, LANGCHAIN_PREFIXES, Sdk, lookup
@@ -300,7 +300,21 @@ class SdkMatcher:
         objs = [o for a in args[:2] for o in self.r.objects(a)]
         for key in keys:
             for v in self.r.path(objs, key):
-                self._emit(self.r.strings(v), node, t, note, provider)
+                strs = self.r.strings(v)
+                if not strs and t is not None and t.kind == "model-fn":
+                    strs = self._factory_ids(v)
+                self._emit(strs, node, t, note, provider)
+
+    def _factory_ids(self, v: Node) -> list[Str]:
+        """`generateText({ model: getGeminiModel("gemini-2.5-flash") })`, the model built by a helper of the
+        project's own: the helper's string arguments that name a model of a known family."""
+        out: list[Str] = []
+        for val in self.r.values(v):
+            if isinstance(val, ImportRef) or val.type != "call_expression":
+                continue
+            for a in arguments(val)[:2]:
+                out.extend(s for s in self.r.strings(a) if is_family_mention(s.value.strip()))
+        return out
 
     def _revision(self, args: list[Node]) -> str | None:
         objs = [o for a in args[:1] for o in self.r.objects(a)]
