@@ -60,7 +60,8 @@ _SIZE_OR_VARIANT_RE = re.compile(
     r"embed|embedding|reranker|large|small|medium|xl|xxl|mini|turbo|preview|vision|omni|v\d+(?:\.\d+)*)(?:$|[-_.:])"
 )
 _NUMBERED_RELEASE_RE = re.compile(
-    r"(?i)^(?:gpt-?[345](?:\.\d)?(?:o)?(?:-[a-z0-9.]+)*|o[134]-[a-z]+|whisper-large-v\d)$"
+    r"(?i)^(?:gpt-?[345](?:\.\d)?(?:o)?(?:-[a-z0-9.]+)*|o[134]-[a-z]+|whisper-large-v\d"
+    r"|phi-?(?:1(?:\.5)?|2|3(?:\.5)?|4)(?:-[a-z0-9.]+)*)$"  # Microsoft's Phi releases: phi-2, phi-3.5, phi-4
 )
 # Whole identifiers that are models although they carry no version (`command-r`, `nomic-embed-text`).
 KNOWN_BARE_MODELS = frozenset({
