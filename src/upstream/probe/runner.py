@@ -24,7 +24,6 @@ from upstream.probe import fingerprint
 from upstream.probe.client import ChatClient, Exchange, chat_url, public_url
 from upstream.probe.results import ItemResult, JudgeVerdict, ProbeReport
 from upstream.probe.score_pool import ScorePool
-from upstream.probe.score_pool import usable as pool_usable
 from upstream.probe.scoring import Labels, score
 from upstream.probe.scoring.judge import Judge, agreement, judge_payload, parse_verdict
 from upstream.probe.stats import MIN_N
@@ -274,10 +273,11 @@ async def _send_all(sender: Sender, jobs: list[tuple[dict[str, Any], str]],
     return out
 
 
-async def _send_pooled(sender: Sender, missing: list[Planned], suite: Suite,
+async def _send_scored(sender: Sender, missing: list[Planned], suite: Suite,
                        look: Callable[[], Awaitable[None]]) -> list[tuple[ItemResult, str | None]]:
-    """`_send_all` with scoring in a forked process: each answer's result is built when its labels come back
-    (in the gaps of the run); answers the scorer never returned are scored here at the end."""
+    """Send the missing requests and score each answer: in a forked scorer from POOL_MIN answers where
+    `score_pool.usable()` (each result built when its labels come back), else here in the gaps between network
+    events. Answers a scorer never returned are scored here at the end."""
     answers: list[tuple[Answer, Exchange] | None] = [None] * len(missing)
     built: list[tuple[ItemResult, str | None] | None] = [None] * len(missing)
 
@@ -287,8 +287,8 @@ async def _send_pooled(sender: Sender, missing: list[Planned], suite: Suite,
         a, ex = pair
         built[i] = (_result(missing[i], a, ex.seconds, ex.attempts, cached=False, labels=labels), a.system_fingerprint)
 
-    pool = ScorePool.start(suite.items, build)
-    position = {id(item): k for k, item in enumerate(suite.items)}
+    pool = ScorePool.start(suite.items, build) if len(missing) >= POOL_MIN else None
+    position = {id(item): k for k, item in enumerate(suite.items)} if pool is not None else {}
 
     def hand_over(i: int, a: Answer, ex: Exchange) -> None:
         answers[i] = (a, ex)
@@ -355,12 +355,7 @@ async def run_probe(settings: ProbeSettings, suite: Suite, store: Store, *, api_
             found = await fingerprint.probe_endpoint(client, settings.model)
             store.put_meta(start.meta_key, found)
 
-        if len(missing) < POOL_MIN or not pool_usable():
-            async with client:
-                fresh_list = await _send_all(sender, [(j.payload, j.key) for j in missing], lambda i, a, ex: (
-                    _result(missing[i], a, ex.seconds, ex.attempts, cached=False), a.system_fingerprint), first=look)
-        else:
-            fresh_list = await _send_pooled(sender, missing, suite, look)
+        fresh_list = await _send_scored(sender, missing, suite, look)
     fresh = {j.key: pair for j, pair in zip(missing, fresh_list, strict=True)}
     results: list[ItemResult] = []
     fps: list[str] = []
