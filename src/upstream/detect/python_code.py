@@ -107,7 +107,7 @@ _SHELL_CALLS = frozenset({"os.system", "os.popen", "subprocess.getoutput", "subp
                           "asyncio.create_subprocess_shell"})
 _ARGV_CALLS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output",
                          "subprocess.Popen"})
-_ARGS_CALLS = frozenset({"asyncio.create_subprocess_exec", "os.execlp", "os.execl", "os.spawnlp"})
+_ARGS_CALLS = frozenset({"asyncio.create_subprocess_exec"})
 _UNKNOWN = "$__upstream_unknown__"  # an argument whose value the module does not write: an unset shell variable
 
 
@@ -130,8 +130,9 @@ def _run_commands(facts: Facts, flow: Flow, lines: list[str], detector: str,
             parts = [(w, node) for w in words]
         elif name in _ARGV_CALLS and call.args:
             first = call.args[0]
-            if isinstance(first, (ast.List, ast.Tuple)) or not flow.strings(first, scope):
-                parts = [_argument(flow, e, scope) for e in flow.elements(first, scope)]
+            elements = flow.elements(first, scope)
+            if elements:  # a list of arguments, written here or held by a name
+                parts = [_argument(flow, e, scope) for e in elements]
             else:  # a command string (shell=True, or a program without arguments)
                 value, node = _argument(flow, first, scope)
                 parts = [(w, node) for w in split_words(value)]

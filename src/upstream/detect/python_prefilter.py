@@ -42,7 +42,7 @@ _CALLS = ahocorasick_rs.BytesAhoCorasick([w.encode() for w in _CALL_WORDS])
 _IMPORT_ROOTS = ahocorasick_rs.BytesAhoCorasick(sorted({r.lower().encode() for r in _ROOTS} | {b"langchain"}))
 # Commands the code runs (python_code._run_commands): a process call and a word the command extractor needs.
 _RUNS = ahocorasick_rs.BytesAhoCorasick([b"subprocess", b"os.system", b"os.popen", b"create_subprocess",
-                                         b"os.exec", b"os.spawn", b"system(", b"popen("])
+                                         b"system(", b"popen("])
 _COMMAND_WORDS = ahocorasick_rs.BytesAhoCorasick([b"ollama", b"download", b"serve", b"-hf", b"--model", b"-m",
                                                   b"--hf-repo"])
 # String literals that could be model ids, and a family token standing as a word inside one of them
